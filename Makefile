@@ -1,0 +1,57 @@
+# CUSPDesk developer commands. `make test` is what CI runs (through .ci/run).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Lowest test coverage allowed for the modules that guard the data.
+COVERAGE_FLOOR := 85
+COVERAGE_GUARDED := cuspdesk/services/*,cuspdesk/db.py
+ARGS ?=
+
+.PHONY: venv system-deps run test lint typecheck bench dist clean
+
+# Create .venv and install the app with its test, PostgreSQL and dev extras.
+venv: $(STAMP)
+
+# Re-install whenever pyproject.toml is newer than the last install.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -e '.[test,postgres,dev]'
+	touch $(STAMP)
+
+# Install (as root) or name (otherwise) the Debian packages the app and tests need.
+system-deps:
+	bash scripts/system-deps.sh
+
+# Open the app; pass options with ARGS, e.g. make run ARGS="--db path/to/file.sqlite3".
+run: system-deps venv
+	$(BIN)/cuspdesk $(ARGS)
+
+# The whole check: lint, types, then every test (SQLite and PostgreSQL) with coverage.
+test: system-deps venv
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest --cov=cuspdesk --cov-report=term
+	$(BIN)/coverage report --include='$(COVERAGE_GUARDED)' --fail-under=$(COVERAGE_FLOOR)
+
+# Lint only.
+lint: venv
+	$(BIN)/ruff check .
+
+# Type-check only.
+typecheck: venv
+	$(BIN)/mypy
+
+# Timings against the figures in the design brief (never part of the tests).
+bench: venv
+	$(BIN)/python bench/run.py
+
+# Build the desktop bundle with PyInstaller.
+dist: venv
+	$(BIN)/pyinstaller --noconfirm build.spec
+
+# Remove build output and caches (keeps .venv).
+clean:
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
