@@ -1,0 +1,525 @@
+"""Where the data lives: engine, SQLite pragmas, sessions and schema migrations.
+
+A database is named by a file path (SQLite) or an SQLAlchemy URL (PostgreSQL).
+Opening one checks what the file is, refuses anything that is not a CUSPDesk
+database or was written by a newer CUSPDesk, and brings an older schema up to
+date after taking a backup. Every failure becomes a ``DatabaseOpenError`` with one
+plain sentence; the file is never changed on the way to an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from cuspdesk import APP_NAME
+from cuspdesk.errors import (
+    ConflictError,
+    CorruptDatabaseError,
+    CuspDeskError,
+    DatabaseOpenError,
+    NewerDatabaseError,
+    NotADatabaseError,
+    ReadOnlyDatabaseError,
+    StorageError,
+)
+
+ENV_VAR = "CUSPDESK_DB"
+DEFAULT_FILENAME = "cuspdesk.sqlite3"
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BACKUP_FOLDER_NAME = "cuspdesk-backups"
+
+
+def data_dir() -> Path:
+    """The user's data folder for CUSPDesk (created on demand by the caller)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_database_path() -> Path:
+    return data_dir() / DEFAULT_FILENAME
+
+
+def resolve_target(target: str | os.PathLike[str] | None) -> str:
+    """The database to use: the given one, else ``CUSPDESK_DB``, else the default file."""
+    if target is not None and str(target).strip():
+        return str(target).strip()
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return env
+    return str(default_database_path())
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+@dataclass
+class Actor:
+    """Who is making changes, for the audit trail."""
+
+    os_user: str
+    role: str = "champion"
+
+    @classmethod
+    def current(cls, role: str = "champion") -> Actor:
+        try:
+            user = getpass.getuser()
+        except (OSError, KeyError):
+            user = "unknown"
+        return cls(os_user=user, role=role)
+
+
+class CuspSession(Session):
+    """The session class every CUSPDesk unit of work uses; services hook the audit onto it."""
+
+    @property
+    def actor(self) -> Actor:
+        actor = self.info.get("actor")
+        return actor if isinstance(actor, Actor) else Actor.current()
+
+
+class Database:
+    """An open CUSPDesk database: hands out short sessions, one per unit of work."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        path: Path | None,
+        read_only: bool = False,
+        read_only_reason: str = "",
+        actor: Actor | None = None,
+    ) -> None:
+        self.engine = engine
+        self.path = path
+        self.read_only = read_only
+        self.read_only_reason = read_only_reason
+        self.actor = actor or Actor.current()
+        self.migrated_from: str | None = None
+        self.migration_backup: Path | None = None
+        writer = engine.execution_options(cuspdesk_write=True) if self.is_sqlite else engine
+        self._writer = sessionmaker(bind=writer, class_=CuspSession, expire_on_commit=False)
+        self._reader = sessionmaker(bind=engine, class_=CuspSession, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def url(self) -> URL:
+        return self.engine.url
+
+    def describe(self) -> str:
+        """Where the data is, for the status bar and the About box (no password)."""
+        if self.path is not None:
+            return str(self.path)
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[CuspSession]:
+        """One write transaction: committed if the block finishes, rolled back if not."""
+        if self.read_only:
+            raise ReadOnlyDatabaseError(
+                self.read_only_reason or "This database is open read-only, so nothing can be saved."
+            )
+        session = self._writer()
+        session.info["actor"] = self.actor
+        try:
+            yield session
+            session.commit()
+        except CuspDeskError:
+            session.rollback()
+            raise
+        except SQLAlchemyError as exc:
+            session.rollback()
+            raise translate_error(exc) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[CuspSession]:
+        """A read-only look at the data; never commits."""
+        session = self._reader()
+        session.info["actor"] = self.actor
+        try:
+            yield session
+        except SQLAlchemyError as exc:
+            raise translate_error(exc) from exc
+        finally:
+            session.rollback()
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def translate_error(exc: BaseException) -> CuspDeskError:
+    """Turn a driver error into a sentence a nurse can act on."""
+    if isinstance(exc, StaleDataError):
+        return ConflictError(
+            "Someone else changed this record after you opened it. Reload it to see their change."
+        )
+    message = str(getattr(exc, "orig", exc) or exc).lower()
+    if "locked" in message or "busy" in message:
+        return StorageError("The database is busy with another save; wait a moment and try again.")
+    if "readonly" in message or "read-only" in message or "read only" in message:
+        return ReadOnlyDatabaseError("The database is read-only, so the change was not saved.")
+    if "disk is full" in message or "no space" in message:
+        return StorageError("The disk is full, so the change was not saved. Free some space.")
+    if "disk i/o" in message or "unable to open" in message or "no such file" in message:
+        return StorageError(
+            "The database file could not be written (it may have been moved, deleted or "
+            "be on a drive that went away); the change was not saved."
+        )
+    if "malformed" in message or "not a database" in message:
+        return CorruptDatabaseError("The database file is damaged; restore it from a backup.")
+    if isinstance(exc, IntegrityError):
+        return StorageError(
+            "The change clashes with a record saved at the same time; nothing was saved. Try again."
+        )
+    if isinstance(exc, OperationalError):
+        return StorageError("The database could not be reached; the change was not saved.")
+    return StorageError("The database refused the change; nothing was saved.")
+
+
+# --- opening -------------------------------------------------------------------------
+
+
+def open_database(
+    target: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    create: bool = True,
+    migrate: bool = True,
+    actor: Actor | None = None,
+) -> Database:
+    """Open (and if needed create or upgrade) a CUSPDesk database.
+
+    ``target`` is a file path or URL; ``None`` means ``CUSPDESK_DB`` or the default
+    file. A file that cannot be written opens read-only; ``read_only=True`` asks
+    for that explicitly.
+    """
+    resolved = resolve_target(target)
+    if is_url(resolved):
+        url = _parse_url(resolved)
+        if url.get_backend_name() == "sqlite":
+            database = url.database or ""
+            if database in ("", ":memory:"):
+                raise DatabaseOpenError("An in-memory database cannot hold a unit's records.")
+            return _open_sqlite(Path(database), read_only, create, migrate, actor)
+        return _open_server(url, read_only, migrate, actor)
+    return _open_sqlite(Path(resolved), read_only, create, migrate, actor)
+
+
+def _parse_url(target: str) -> URL:
+    try:
+        return make_url(target)
+    except ArgumentError:
+        raise DatabaseOpenError(
+            f"“{target}” is not a database address CUSPDesk understands."
+        ) from None
+
+
+def _open_server(url: URL, read_only: bool, migrate: bool, actor: Actor | None) -> Database:
+    where = url.render_as_string(hide_password=True)
+    try:
+        engine = create_engine(url, pool_pre_ping=True)
+    except (NoSuchModuleError, ImportError):
+        raise DatabaseOpenError(
+            f"CUSPDesk cannot talk to “{url.get_backend_name()}” databases; install the "
+            "PostgreSQL support (pip install 'cuspdesk[postgres]')."
+        ) from None
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else ""
+        raise DatabaseOpenError(
+            f"Could not connect to the database server {where}: {reason}"
+        ) from None
+    db = Database(engine, path=None, read_only=read_only, actor=actor)
+    try:
+        _bring_schema_up_to_date(db, migrate=migrate and not read_only)
+    except BaseException:
+        engine.dispose()
+        raise
+    return db
+
+
+def _open_sqlite(
+    path: Path, read_only: bool, create: bool, migrate: bool, actor: Actor | None
+) -> Database:
+    path = path.expanduser()
+    path = path.resolve() if path.exists() else path.absolute()
+    shown = str(path)
+    if path.is_dir():
+        raise NotADatabaseError(f"{shown} is a folder, not a database file.")
+    exists = path.exists()
+    if not exists:
+        if read_only or not create:
+            raise DatabaseOpenError(f"There is no database at {shown}.")
+        if path == default_database_path():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.is_dir():
+            raise DatabaseOpenError(f"The folder {path.parent} does not exist.")
+        if not os.access(path.parent, os.W_OK):
+            raise ReadOnlyDatabaseError(
+                f"A new database cannot be created in {path.parent}: the folder is read-only."
+            )
+    else:
+        _check_sqlite_header(path)
+
+    reason = ""
+    if exists and not read_only:
+        if not os.access(path, os.W_OK):
+            read_only, reason = (
+                True,
+                f"The database file {shown} is read-only, so changes cannot be saved.",
+            )
+        elif not os.access(path.parent, os.W_OK):
+            read_only, reason = (
+                True,
+                (f"The folder holding {shown} is read-only, so changes cannot be saved."),
+            )
+    elif read_only:
+        reason = "This database was opened read-only, so changes cannot be saved."
+
+    engine = _sqlite_engine(path, read_only)
+    db = Database(engine, path=path, read_only=read_only, read_only_reason=reason, actor=actor)
+    try:
+        _quick_check(db)
+        _bring_schema_up_to_date(db, migrate=migrate)
+    except BaseException:
+        engine.dispose()
+        raise
+    return db
+
+
+def _check_sqlite_header(path: Path) -> None:
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except PermissionError:
+        raise DatabaseOpenError(f"{path} cannot be read: permission denied.") from None
+    except OSError as exc:
+        raise DatabaseOpenError(f"{path} cannot be read: {exc.strerror or exc}.") from None
+    if header and header != SQLITE_HEADER:
+        raise NotADatabaseError(f"{path} is not a CUSPDesk database.")
+    if header and len(header) < len(SQLITE_HEADER):
+        raise CorruptDatabaseError(f"{path} is damaged (the file is cut short).")
+
+
+def _sqlite_engine(path: Path, read_only: bool) -> Engine:
+    if read_only:
+        url = f"sqlite+pysqlite:///file:{path.as_posix()}?mode=ro&uri=true"
+    else:
+        url = f"sqlite+pysqlite:///{path.as_posix()}"
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Take transaction control from pysqlite so BEGIN is ours (see _on_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            # FULL: a finding, once saved, survives a power cut.
+            cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # A writer takes the write lock up front, so two writers queue on the busy
+        # timeout instead of failing halfway through a read-then-write.
+        if conn.get_execution_options().get("cuspdesk_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def _quick_check(db: Database) -> None:
+    shown = db.describe()
+    try:
+        with db.engine.connect() as conn:
+            rows = [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check").fetchall()]
+    except OperationalError as exc:
+        message = str(exc.orig).lower()
+        if "locked" in message or "busy" in message:
+            raise DatabaseOpenError(
+                f"{shown} is locked by another program; close it and try again."
+            ) from None
+        if "unable to open" in message or "readonly" in message:
+            raise DatabaseOpenError(f"{shown} cannot be opened: {exc.orig}.") from None
+        raise CorruptDatabaseError(f"{shown} is damaged and cannot be opened.") from None
+    except DatabaseError as exc:
+        message = str(exc.orig).lower()
+        if "not a database" in message:
+            raise NotADatabaseError(f"{shown} is not a CUSPDesk database.") from None
+        raise CorruptDatabaseError(f"{shown} is damaged and cannot be opened.") from None
+    if rows != ["ok"]:
+        raise CorruptDatabaseError(
+            f"{shown} is damaged ({rows[0] if rows else 'check failed'}); restore it from a backup."
+        )
+
+
+# --- migrations ----------------------------------------------------------------------
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise RuntimeError("no migrations shipped")
+    return head
+
+
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _bring_schema_up_to_date(db: Database, *, migrate: bool) -> None:
+    shown = db.describe()
+    try:
+        with db.engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            current = MigrationContext.configure(conn).get_current_revision()
+    except DatabaseError as exc:
+        raise CorruptDatabaseError(f"{shown} is damaged and cannot be opened.") from exc
+    head = head_revision()
+    if current is None:
+        if tables - {"alembic_version"}:
+            raise NotADatabaseError(
+                f"{shown} holds a database, but not a CUSPDesk one; it was left untouched."
+            )
+    elif current not in known_revisions():
+        raise NewerDatabaseError(
+            f"{shown} was saved by a newer version of CUSPDesk; install that version to open "
+            "it. The file was left untouched."
+        )
+    if current == head:
+        return
+    if not migrate:
+        raise DatabaseOpenError(f"{shown} needs upgrading before this version can use it.")
+    if db.read_only:
+        if current is None:
+            raise ReadOnlyDatabaseError(f"{shown} is empty and read-only, so it cannot be set up.")
+        raise ReadOnlyDatabaseError(
+            f"{shown} needs upgrading to this version of CUSPDesk, but it is read-only."
+        )
+    if current is not None and db.path is not None:
+        db.migration_backup = sqlite_backup(db.path, pre_migration_backup_path(db.path, current))
+    _upgrade(db)
+    db.migrated_from = current
+
+
+def _upgrade(db: Database, revision: str = "head") -> None:
+    config = alembic_config()
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            # Table rebuilds in batch migrations need foreign keys off; checked after.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+                if db.is_sqlite:
+                    problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if problems:
+                        raise CorruptDatabaseError(
+                            f"{db.describe()} has records that point at missing records; the "
+                            "upgrade was undone."
+                        )
+        except OperationalError as exc:
+            raise translate_error(exc) from exc
+        finally:
+            if db.is_sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
+
+
+def upgrade_to(db: Database, revision: str) -> None:
+    """Upgrade to a given revision; tests use it to build an older schema."""
+    _upgrade(db, revision)
+
+
+# --- backups -------------------------------------------------------------------------
+
+
+def backup_folder(db_path: Path) -> Path:
+    """Backups live beside the database they protect, in one folder."""
+    return db_path.parent / BACKUP_FOLDER_NAME
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def pre_migration_backup_path(db_path: Path, revision: str) -> Path:
+    return backup_folder(db_path) / f"{db_path.stem}-before-upgrade-{revision}-{_stamp()}.sqlite3"
+
+
+def sqlite_backup(source: Path, dest: Path) -> Path:
+    """Copy a live SQLite database with the online backup API (safe while others write)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    partial = dest.with_name(dest.name + ".partial")
+    try:
+        src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
+        try:
+            out = sqlite3.connect(partial)
+            try:
+                src.backup(out)
+            finally:
+                out.close()
+        finally:
+            src.close()
+        os.replace(partial, dest)
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise StorageError(f"The backup to {dest} could not be written: {exc}.") from exc
+    return dest
