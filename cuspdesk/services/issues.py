@@ -562,10 +562,18 @@ def create_issue_in(
 
 
 def _link_assessments(session: Session, issue: SafetyIssue, assessment_ids: Sequence[int]) -> None:
+    """Point the responses at the issue they fed; a response feeds one issue only."""
     for response_id in assessment_ids:
         response = session.get(AssessmentResponse, response_id)
         if response is None or response.unit_id != issue.unit_id:
             raise ValidationError("One of the chosen assessment responses no longer exists.")
+        if response.issue_id is not None and response.issue_id != issue.id:
+            number = session.scalar(
+                select(SafetyIssue.number).where(SafetyIssue.id == response.issue_id)
+            )
+            raise ValidationError(
+                f"A chosen response already fed issue {number}; open that issue instead."
+            )
         response.issue_id = issue.id
 
 

@@ -1,0 +1,233 @@
+"""The command line: ``cuspdesk [--db ...] [command]``. Thin: parses, calls services, reports.
+
+Errors are printed as one sentence on stderr with a non-zero exit status; the
+traceback is shown only with ``--debug``. Exit statuses: 0 done, 1 the command
+could not do its job (the message says why), 2 the command line itself was
+wrong or the command is not available in this version.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from cuspdesk import APP_NAME, __version__
+from cuspdesk.errors import CuspDeskError
+
+if TYPE_CHECKING:
+    from cuspdesk.db import Database
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one sentence, not a usage dump."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: {message[0].upper()}{message[1:]}.\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="cuspdesk",
+        description=f"{APP_NAME}: the unit-based patient-safety team's desktop.",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="database file or SQLAlchemy URL (default: $CUSPDESK_DB, else the user data folder)",
+    )
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--read-only", action="store_true", help="open the database without changing it (GUI)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = sub.add_parser("demo", help="fill the database with a realistic sample unit")
+    demo.add_argument("--date", type=_iso_date, help="pretend today is this date (YYYY-MM-DD)")
+
+    briefing = sub.add_parser("briefing", help="write the pre-rounds briefing PDF")
+    briefing.add_argument("--out", required=True, type=Path, help="PDF file to write")
+    briefing.add_argument("--unit", help="unit name (needed when there are several)")
+    briefing.add_argument("--date", type=_iso_date, help="briefing date (YYYY-MM-DD)")
+
+    summary = sub.add_parser("summary", help="write the one-page executive summary PDF")
+    summary.add_argument("--out", required=True, type=Path, help="PDF file to write")
+    summary.add_argument("--unit", help="unit name (needed when there are several)")
+
+    export = sub.add_parser("export", help="export the tracking log to CSV or XLSX")
+    export.add_argument("--out", required=True, type=Path, help="FILE.csv or FILE.xlsx")
+    export.add_argument("--unit", help="unit name (needed when there are several)")
+
+    import_ = sub.add_parser("import", help="import a tracking-log spreadsheet (CSV or XLSX)")
+    import_.add_argument("file", type=Path, help="FILE.csv or FILE.xlsx")
+    import_.add_argument("--unit", help="unit name (needed when there are several)")
+
+    sub.add_parser("check", help="run the full integrity check")
+
+    backup = sub.add_parser("backup", help="write a consistent copy of the database")
+    backup.add_argument("--out", type=Path, help="file to write (default: the backups folder)")
+
+    restore = sub.add_parser("restore", help="replace the database with a backup")
+    restore.add_argument("file", type=Path, help="backup file to restore")
+
+    _add_chart_parser(sub)
+    return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"“{text}” is not a date; write it as YYYY-MM-DD, for example 2026-03-31"
+        ) from None
+
+
+def _add_chart_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    try:
+        from cuspdesk.chart_command import add_chart_parser
+    except ImportError:
+        chart = sub.add_parser("chart", help="draw a run or SPC chart from a CSV file")
+        chart.add_argument("args", nargs=argparse.REMAINDER)
+        return
+    add_chart_parser(sub)
+
+
+# --- commands ------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace) -> Database:
+    from cuspdesk.db import open_database
+
+    return open_database(args.db)
+
+
+def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from cuspdesk.services.demo import create_demo_unit
+
+    db = _open(args)
+    try:
+        unit = create_demo_unit(db, today=args.date)
+        print(f"Added the sample unit “{unit.name}” to {db.describe()}.", file=out)
+    finally:
+        db.dispose()
+    return EXIT_OK
+
+
+def cmd_not_yet(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    print(f"cuspdesk: “{args.command}” is not available yet in this version.", file=err)
+    return EXIT_USAGE
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from cuspdesk.services.backup import check_database
+
+    db = _open(args)
+    try:
+        report = check_database(db)
+    finally:
+        db.dispose()
+    if report.ok:
+        print(f"{db.describe()}: {report.summary()}", file=out)
+        return EXIT_OK
+    print(f"{db.describe()}: {report.summary()}", file=err)
+    return EXIT_FAILED
+
+
+def cmd_backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from cuspdesk.services.backup import backup_now
+
+    db = _open(args)
+    try:
+        path = backup_now(db, args.out)
+    finally:
+        db.dispose()
+    print(f"Backed up {db.describe()} to {path}.", file=out)
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from cuspdesk.db import is_url, resolve_target
+    from cuspdesk.services.backup import PG_DUMP_HINT, restore
+
+    target = resolve_target(args.db)
+    if is_url(target) and not target.startswith("sqlite"):
+        raise CuspDeskError(PG_DUMP_HINT.replace("back it up", "restore it"))
+    db_path, safety = restore(target, args.file)
+    print(
+        f"Restored {db_path} from {args.file}; what it held before is kept in {safety}.", file=out
+    )
+    return EXIT_OK
+
+
+def cmd_chart(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        from cuspdesk.chart_command import run_chart
+    except ImportError:
+        return cmd_not_yet(args, out, err)
+    return run_chart(args, out, err)
+
+
+def cmd_gui(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from cuspdesk.ui.app import run_gui
+
+    return run_gui(db_target=args.db, read_only=args.read_only, debug=args.debug)
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
+    None: cmd_gui,
+    "demo": cmd_demo,
+    "briefing": cmd_not_yet,
+    "summary": cmd_not_yet,
+    "export": cmd_not_yet,
+    "import": cmd_not_yet,
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "chart": cmd_chart,
+}
+
+
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    handler = COMMANDS[args.command]
+    try:
+        return handler(args, out, err)
+    except CuspDeskError as exc:
+        if args.debug:
+            traceback.print_exc(file=err)
+        print(f"cuspdesk: {exc}", file=err)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("cuspdesk: Stopped.", file=err)
+        return 130
+    except Exception as exc:  # the last line of defence: one sentence, never a traceback
+        if args.debug:
+            traceback.print_exc(file=err)
+        print(
+            f"cuspdesk: Something went wrong ({type(exc).__name__}: {exc}); "
+            "run again with --debug for details.",
+            file=err,
+        )
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Qt desktop: windows, screens, dialogs and item models. Calls services, never SQL."""
