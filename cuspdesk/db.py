@@ -244,7 +244,7 @@ def open_database(
 def _parse_url(target: str) -> URL:
     try:
         return make_url(target)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise DatabaseOpenError(
             f"“{target}” is not a database address CUSPDesk understands."
         ) from None
@@ -265,8 +265,9 @@ def _open_server(url: URL, read_only: bool, migrate: bool, actor: Actor | None) 
     except SQLAlchemyError as exc:
         engine.dispose()
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else ""
+        detail = f": {reason.rstrip('.')}" if reason else ""
         raise DatabaseOpenError(
-            f"Could not connect to the database server {where}: {reason}"
+            f"Could not connect to the database server {where}{detail}."
         ) from None
     db = Database(engine, path=None, read_only=read_only, actor=actor)
     try:
@@ -355,7 +356,6 @@ def _sqlite_engine(path: Path, read_only: bool) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
         if not read_only:
-            cursor.execute("PRAGMA journal_mode = WAL")
             # FULL: a finding, once saved, survives a power cut.
             cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
@@ -393,7 +393,7 @@ def _quick_check(db: Database) -> None:
         raise CorruptDatabaseError(f"{shown} is damaged and cannot be opened.") from None
     if rows != ["ok"]:
         raise CorruptDatabaseError(
-            f"{shown} is damaged ({rows[0] if rows else 'check failed'}); restore it from a backup."
+            f"{shown} is damaged and cannot be opened; restore it from a backup."
         )
 
 
@@ -442,6 +442,15 @@ def _bring_schema_up_to_date(db: Database, *, migrate: bool) -> None:
             f"{shown} was saved by a newer version of CUSPDesk; install that version to open "
             "it. The file was left untouched."
         )
+    if db.is_sqlite and not db.read_only and (current == head or migrate):
+        # Only now that the file is known to be ours: switching to WAL rewrites its header.
+        try:
+            with db.engine.connect() as conn:
+                conn.connection.driver_connection.execute("PRAGMA journal_mode = WAL")  # type: ignore[union-attr]
+        except OperationalError:
+            raise DatabaseOpenError(
+                f"{shown} is locked by another program; close it and try again."
+            ) from None
     if current == head:
         return
     if not migrate:
@@ -505,9 +514,9 @@ def pre_migration_backup_path(db_path: Path, revision: str) -> Path:
 
 def sqlite_backup(source: Path, dest: Path) -> Path:
     """Copy a live SQLite database with the online backup API (safe while others write)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_name(dest.name + ".partial")
     try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
         src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
         try:
             out = sqlite3.connect(partial)
