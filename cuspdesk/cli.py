@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from cuspdesk import APP_NAME, __version__
 from cuspdesk.errors import CuspDeskError
@@ -92,7 +92,7 @@ def _iso_date(text: str) -> date:
         ) from None
 
 
-def _add_chart_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_chart_parser(sub: Any) -> None:
     try:
         from cuspdesk.chart_command import add_chart_parser
     except ImportError:
