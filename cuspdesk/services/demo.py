@@ -286,7 +286,7 @@ def create_demo_unit(db: Database, *, today: date | None = None) -> units.UnitIn
         )
 
     # Event reports, two of them harm events.
-    for days_ago, harm in ((200, True), (120, False), (47, True), (15, False)):
+    for days_ago, harmed in ((200, True), (120, False), (47, True), (15, False)):
         spec = take()
         issues.create_issue(
             db,
@@ -301,9 +301,9 @@ def create_demo_unit(db: Database, *, today: date | None = None) -> units.UnitIn
                 owner_id=people["manager"],
                 target_date=now - timedelta(days=days_ago) + timedelta(days=45),
                 likelihood=3,
-                severity=5 if harm else 3,
+                severity=5 if harmed else 3,
                 action_plan=spec.action_plan,
-                harm_event=harm,
+                harm_event=harmed,
             ),
         )
 
