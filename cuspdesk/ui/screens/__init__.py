@@ -1,0 +1,1 @@
+"""One module per screen of the sidebar; each screen is a ``Screen``."""

@@ -1,0 +1,47 @@
+"""The contract every sidebar screen keeps, so the main window can treat them alike."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from cuspdesk.ui.context import AppContext
+
+
+class Screen(QWidget):
+    """A page of the app: shows the current unit's records of one kind.
+
+    Subclasses set ``key`` and ``title``, build their widgets in ``__init__`` and
+    load data in ``refresh`` (called when shown, when the unit changes and when
+    their kind of record changes). They never keep a database session.
+    """
+
+    key = ""
+    title = ""
+    record_kinds: tuple[str, ...] = ()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setAccessibleName(self.title)
+        context.unit_changed.connect(lambda _unit: self.refresh())
+        context.data_changed.connect(self._on_data_changed)
+
+    def refresh(self) -> None:
+        """Reload what the screen shows from the services."""
+
+    def has_unsaved_changes(self) -> bool:
+        return False
+
+    def save_changes(self) -> bool:
+        """Save pending edits; False if they could not be saved (the screen shows why)."""
+        return True
+
+    def focus_search(self) -> None:
+        """Ctrl+F: put the cursor in this screen's search box, if it has one."""
+
+    def open_record(self, record_id: int) -> None:
+        """Show one record of this screen's kind (from the dashboard or a link)."""
+
+    def _on_data_changed(self, kind: str) -> None:
+        if kind in self.record_kinds and self.isVisible():
+            self.refresh()

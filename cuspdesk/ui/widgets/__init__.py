@@ -1,0 +1,1 @@
+"""Small widgets shared by the forms: optional dates, pick lists, ratings, field errors."""
