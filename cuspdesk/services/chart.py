@@ -200,7 +200,8 @@ def compute_chart(
     for p in points:
         if p.excluded:
             why = f": {p.exclude_reason}" if p.exclude_reason else ""
-            notes.append(f"{p.period} left out of the centre line calculation{why}")
+            what = "centre line" if kind == "run" else "centre line and limits"
+            notes.append(f"{p.period} left out of the {what}{why}")
 
     moving: tuple[float | None, ...] = ()
     mr_upper: float | None = None

@@ -131,7 +131,7 @@ def parse_chart_csv(text: str, kind: str) -> list[ChartInput]:
                 problems.append(Problem(reasons[0][0], f"Line {line}: {text_}."))
         if period and _valid_period(period):
             seen.setdefault(period, line)
-            if last_period is None or period >= last_period[0]:
+            if last_period is None or period > last_period[0]:
                 last_period = (period, line)
         reason = cells.get("exclude_reason") or None
         out.append(
