@@ -338,11 +338,12 @@ def describe_signals(result: ChartResult) -> list[str]:
     for name in result.signals:
         where = [p.period for p in result.points if name in p.signals]
         text = SIGNAL_DESCRIPTIONS.get(name, name)
-        if where:
-            span = (
-                where[0] if len(where) == 1 else f"{len(where)} points, {where[0]} to {where[-1]}"
-            )
-            lines.append(f"{name}: {text} ({span})")
+        if len(where) == 1:
+            lines.append(f"{name}: {text} ({where[0]})")
+        elif 1 < len(where) <= 4:
+            lines.append(f"{name}: {text} ({len(where)} points: {', '.join(where)})")
+        elif where:
+            lines.append(f"{name}: {text} ({len(where)} points, from {where[0]} to {where[-1]})")
         else:
             lines.append(f"{name}: {text}")
     return lines
