@@ -580,8 +580,12 @@ def test_read_only_folder(existing: Path, tmp_path: Path) -> None:
         try:
             assert database.read_only is True
             assert_one_sentence(database.read_only_reason)
+            assert current_revision(database) == head_revision()
+            with database.reader() as s:
+                assert s.execute(text("SELECT count(*) FROM unit")).scalar() == 0
         finally:
             database.dispose()
+        assert sidecars(existing) == []
         with pytest.raises(ReadOnlyDatabaseError) as info:
             open_database(folder / "new.sqlite3")
         assert_one_sentence(str(info.value))
@@ -650,17 +654,23 @@ def test_save_while_another_program_holds_the_lock_fails_clearly(
         database.dispose()
 
 
+@pytest.mark.parametrize("holder_is", ["writer", "reader"])
 def test_opening_a_file_locked_by_another_program_fails_clearly(
-    existing: Path, short_busy_timeout: float
+    existing: Path, short_busy_timeout: float, holder_is: str
 ) -> None:
-    """In rollback-journal mode an exclusive lock shuts out readers too."""
+    """In rollback-journal mode a writer's lock shuts out readers, and a reader's lock
+    stops CUSPDesk from switching the file back to WAL."""
     conn = sqlite3.connect(existing, isolation_level=None)
     assert conn.execute("PRAGMA journal_mode = DELETE").fetchone() == ("delete",)
     conn.close()
     holder = sqlite3.connect(existing, isolation_level=None)
     try:
-        holder.execute("BEGIN EXCLUSIVE")
-        holder.execute("INSERT INTO app_setting (key, value) VALUES ('held', 'yes')")
+        if holder_is == "writer":
+            holder.execute("BEGIN EXCLUSIVE")
+            holder.execute("INSERT INTO app_setting (key, value) VALUES ('held', 'yes')")
+        else:
+            holder.execute("BEGIN")
+            holder.execute("SELECT count(*) FROM unit").fetchall()
         started = time.monotonic()
         with pytest.raises(DatabaseOpenError) as info:
             open_database(existing)
@@ -671,6 +681,19 @@ def test_opening_a_file_locked_by_another_program_fails_clearly(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+    assert raw_scalar(existing, "PRAGMA journal_mode") == "delete"
+
+
+def test_a_database_left_in_rollback_mode_is_put_back_in_wal(existing: Path) -> None:
+    conn = sqlite3.connect(existing, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    database = open_database(existing)
+    try:
+        with database.reader() as s:
+            assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    finally:
+        database.dispose()
 
 
 def test_backup_taken_while_another_connection_writes_is_consistent(
