@@ -59,9 +59,17 @@ from cuspdesk.services.briefing import (
 
 TITLE_TEXT = "Pre-rounds briefing"
 WIDTH = PORTRAIT[0] - 2 * MARGIN
-DESCRIPTION_CHARS = 220
-CHART_HEIGHT = 40 * mm
+DESCRIPTION_CHARS = 160
+CHART_HEIGHT = 36 * mm
 CHARTS_PER_ROW = 3
+# The team is listed leaders first, as the executive will look for them.
+ROLE_ORDER = {
+    "champion": 0,
+    "nurse_manager": 1,
+    "physician_champion": 2,
+    "executive_partner": 3,
+    "staff": 4,
+}
 
 
 def write_briefing(
@@ -121,8 +129,9 @@ def _heading(data: BriefingData) -> list[Flowable]:
     else:
         out.append(Paragraph("<b>Executive partner:</b> none assigned yet", BODY))
     if data.team:
+        members = sorted(data.team, key=lambda m: ROLE_ORDER.get(m.role_key or "", 99))
         team = "; ".join(
-            m.full_name + (f" ({m.role_label})" if m.role_label else "") for m in data.team
+            m.full_name + (f" ({m.role_label})" if m.role_label else "") for m in members
         )
         out.append(text.paragraph(team, SMALL, prefix="<b>CUSP team:</b> "))
     out.append(Spacer(1, 3 * mm))
@@ -159,11 +168,7 @@ def _more(shortlist: Shortlist, what: str) -> list[Flowable]:
     if shortlist.more <= 0:
         return []
     return [
-        Paragraph(
-            f"… and {plural(shortlist.more, what)} more in the tracking log "
-            f"({shortlist.total:,} in all).",
-            NOTE,
-        )
+        Paragraph(f"… and {shortlist.more:,} more {what} in the tracking log.", NOTE)
     ]
 
 
@@ -190,7 +195,7 @@ def _barriers(data: BriefingData) -> list[Flowable]:
             ]
         )
     widths = [11 * mm, 62 * mm, 62 * mm, 26 * mm, 19 * mm]
-    return [*section(title, data_table(table_rows, widths)), *_more(rows, "barrier")]
+    return [*section(title, data_table(table_rows, widths)), *_more(rows, "barriers")]
 
 
 def _top_concerns(data: BriefingData) -> list[Flowable]:
@@ -254,7 +259,7 @@ def _open_and_overdue(data: BriefingData) -> list[Flowable]:
     widths = [11 * mm, 79 * mm, 27 * mm, 21 * mm, 22 * mm, 20 * mm]
     return [
         *section(title, intro, data_table(table_rows, widths, alert_rows=alerts)),
-        *_more(rows, "open issue"),
+        *_more(rows, "open issues"),
     ]
 
 
@@ -289,8 +294,8 @@ def _measures(data: BriefingData) -> list[Flowable]:
         )
     )
     legend = Paragraph(
-        "Dots are monthly values; the solid line is the median (run charts) or mean; dashed "
-        "lines are control limits; dash-dot is the target; diamonds mark special-cause signals.",
+        "● monthly value · solid line: median (run chart) or mean · dashed: control limits · "
+        "dash-dot: target · ◆ special-cause signal",
         NOTE,
     )
     return [CondPageBreak(CHART_HEIGHT + 30 * mm), *section(title, grid, legend)]
@@ -379,7 +384,7 @@ def _since_last_meeting(data: BriefingData) -> list[Flowable]:
                 ]
             )
         out.append(data_table(rows, [11 * mm, 88 * mm, 29 * mm, 28 * mm, 24 * mm]))
-        out += _more(data.opened, "new issue")
+        out += _more(data.opened, "new issues")
     else:
         out.append(Paragraph("No new issues.", NOTE))
     return [CondPageBreak(45 * mm), *section(title, *out)]
@@ -440,21 +445,17 @@ def _review_block(r: ReviewSummary) -> list[Flowable]:
                 prefix="<b>How we know risk is less:</b> ",
             )
         )
-    if r.shared_with:
-        lines.append(
-            text.paragraph(
-                text.clip(", ".join(r.shared_with), 200),
-                SMALL,
-                prefix="<b>Learning shared with:</b> ",
-            )
-        )
+    shared = ", ".join(r.shared_with) if r.shared_with else "not yet"
+    lines.append(
+        text.paragraph(text.clip(shared, 200), SMALL, prefix="<b>Learning shared with:</b> ")
+    )
     lines.append(Spacer(1, 2 * mm))
     return lines
 
 
 def _questions(data: BriefingData) -> list[Flowable]:
     items = [
-        text.paragraph(q, BODY, prefix=f"☐ {number}. ")
+        text.paragraph(q, SMALL, prefix=f"☐ {number}. ")
         for number, q in enumerate(data.questions, start=1)
     ]
     half = (len(items) + 1) // 2
@@ -470,7 +471,7 @@ def _questions(data: BriefingData) -> list[Flowable]:
         )
     )
     return [
-        CondPageBreak(30 * mm),
+        CondPageBreak(25 * mm),
         *section("Questions to ask on the round", grid),
         Paragraph(
             "Write each finding on the tracking log with an owner and a follow-up date.", NOTE

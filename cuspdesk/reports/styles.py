@@ -42,8 +42,9 @@ fonts.register_fonts()
 PORTRAIT = A4
 LANDSCAPE = landscape(A4)
 MARGIN = 15 * mm
-HEADER_SPACE = 14 * mm
-FOOTER_SPACE = 16 * mm
+# Room the page frame keeps above and below the body for the header and footer.
+HEADER_SPACE = 22 * mm
+FOOTER_SPACE = 21 * mm
 
 # --- paragraph styles ----------------------------------------------------------------
 
@@ -69,7 +70,7 @@ HEADING = _style(
     fontSize=11.5,
     leading=14,
     textColor=ACCENT,
-    spaceBefore=9,
+    spaceBefore=7,
     spaceAfter=3,
 )
 SUBHEADING = _style("Subheading", fontName=fonts.SANS_BOLD, fontSize=9.5, leading=12, spaceBefore=4)

@@ -35,7 +35,7 @@ from cuspdesk.services.chart import (
 from cuspdesk.services.validation import today
 
 TOP_CONCERNS = 5
-OPEN_ISSUES_SHOWN = 8
+OPEN_ISSUES_SHOWN = 4
 BARRIERS_SHOWN = 5
 KEY_MEASURES_SHOWN = 3
 REVIEWS_SHOWN = 2
@@ -45,7 +45,7 @@ WINS_SHOWN = 4
 HELP_SHOWN = 5
 TREND_MONTHS = 12
 SINCE_FALLBACK_DAYS = 30
-CHANGES_SHOWN = 4
+CHANGES_SHOWN = 3
 
 
 # Short names of the chart signals for small print (the charts list them in full).
