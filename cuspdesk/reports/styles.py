@@ -35,6 +35,7 @@ ALERT_FILL = colors.HexColor("#FBE4E1")
 ALERT_INK = colors.HexColor("#9B1C1C")
 GOOD_INK = colors.HexColor("#1E6B34")
 BOX_FILL = colors.HexColor("#F1F4F7")
+GROUP_FILL = colors.HexColor("#E9EEF4")
 
 # Styles name these fonts, and ReportLab looks fonts up as each paragraph is made.
 fonts.register_fonts()
@@ -164,6 +165,10 @@ def data_table(
         list(rows), colWidths=list(col_widths), repeatRows=header_rows, splitByRow=1, hAlign="LEFT"
     )
     commands: list[tuple[Any, ...]] = [
+        # Plain-string cells (numbers, dates, status words the app writes) skip paragraph
+        # layout, which keeps a 2,000-line log quick; they get the cell font here.
+        ("FONT", (0, 0), (-1, -1), fonts.CONDENSED, 8, 9.8),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
