@@ -94,12 +94,20 @@ def shaped(style: ParagraphStyle) -> ParagraphStyle:
     return ParagraphStyle(f"{style.name}-shaped", parent=style, shaping=1)
 
 
-def long_text(text: str | None, style: ParagraphStyle, *, empty: str = "") -> list[Flowable]:
-    """Any amount of text as paragraphs small enough to break across pages."""
+def long_text(
+    text: str | None, style: ParagraphStyle, *, empty: str = "", prefix: str = ""
+) -> list[Flowable]:
+    """Any amount of text as paragraphs small enough to break across pages.
+
+    ``prefix`` is trusted markup put before the first paragraph (a number, a label).
+    """
     pieces = list(chunks(text or ""))
     if not pieces:
-        return [Paragraph(_escape(empty), style)] if empty else []
-    return [paragraph(piece, style) for piece in pieces]
+        return [Paragraph(prefix + _escape(empty), style)] if empty or prefix else []
+    return [
+        paragraph(piece, style, prefix=prefix if index == 0 else "")
+        for index, piece in enumerate(pieces)
+    ]
 
 
 def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:

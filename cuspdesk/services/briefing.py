@@ -9,7 +9,7 @@ to the most important lines, and say how many more there are.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -267,7 +267,6 @@ class DefectFormData:
     review: defects.DefectDetail
     actions: tuple[ActionLine, ...]
     footer: str
-    blank: bool = field(default=False)
 
 
 # --- the briefing --------------------------------------------------------------------
