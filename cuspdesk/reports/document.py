@@ -48,6 +48,7 @@ def render_pdf(
         subject=info.title,
         creator=f"{APP_NAME} {__version__}",
         invariant=1,
+        initialFontName=fonts.SANS,
     )
     frame = Frame(
         doc.leftMargin,
