@@ -92,7 +92,8 @@ class PrintPreviewDialog(QDialog):
         self.save_button.clicked.connect(self.save_as)
         self.print_button.clicked.connect(self.print_with_dialog)
         self.close_button.clicked.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_with_dialog)
+        print_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self)
+        print_shortcut.activated.connect(self.print_with_dialog)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
