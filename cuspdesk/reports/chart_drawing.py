@@ -35,6 +35,7 @@ from reportlab.graphics.shapes import (
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 
 from cuspdesk.errors import ValidationError
 from cuspdesk.services.chart import ChartResult
@@ -90,6 +91,9 @@ def chart_drawing(
     """
     _ensure_fonts()
     d = Drawing(width, height)
+    # start the renderer's font state on our font, so no unembedded Helvetica
+    # is referenced in the PDF when the Drawing is placed on a page
+    d.initialFontName = FONT  # type: ignore[attr-defined]  # missing from types-reportlab
     fs = 6.0 if compact else 7.5
     title_fs = 8.0 if compact else 11.0
     points = result.points
@@ -536,7 +540,16 @@ def write_chart_file(
     )
     try:
         if suffix == ".pdf":
-            renderPDF.drawToFile(drawing, str(p), msg=title or "CUSPDesk chart")
+            canvas = Canvas(
+                str(p),
+                pagesize=(drawing.width, drawing.height),
+                initialFontName=FONT,  # type: ignore[arg-type]  # types-reportlab says float
+            )
+            canvas.setTitle(title or "Chart")
+            canvas.setCreator("CUSPDesk")
+            renderPDF.draw(drawing, canvas, 0, 0)
+            canvas.showPage()
+            canvas.save()
         else:
             render_png(drawing, p)
     except OSError as exc:
