@@ -188,7 +188,8 @@ def test_top_level_signals_list_every_rule_that_fired_in_a_fixed_order() -> None
         == "trend: a trend (points going steadily up or down) (5 points, from 2022-12 to 2023-04)"
     )
     assert lines[0] == (
-        "astronomical: an astronomical point (far from the others) (3 points: 2022-11, 2023-03, 2023-04)"
+        "astronomical: an astronomical point (far from the others) "
+        "(3 points: 2022-11, 2023-03, 2023-04)"
     )
 
 
