@@ -447,3 +447,14 @@ def test_same_proportion_with_different_denominators_is_on_the_centre(
     nums = [b * 0.3 for b in dens]
     r = p_chart(nums, dens)
     assert not any("eight_side" in s or "outside_limits" in s for s in r.signals)
+
+
+def test_flat_decimal_series_is_not_below_its_own_mean() -> None:
+    """fsum([0.1] * 12) / 12 is not exactly 0.1 in floating point (nor [3.3] * 6, nor
+    [0.7] * 24); without rounding slack every point would sit "below the mean" and
+    fire outside_limits (zero-width limits) or eight_side."""
+    assert math.fsum([0.1] * 12) / 12 != 0.1  # the premise of this test
+    for values in ([0.1] * 12, [3.3] * 6):
+        assert all(s == () for s in i_chart(values).signals), values
+    r = c_chart([0.7] * 24)
+    assert not any("eight_side" in s or "outside_limits" in s for s in r.signals)
