@@ -167,9 +167,7 @@ def _figures(data: BriefingData) -> list[Flowable]:
 def _more(shortlist: Shortlist, what: str) -> list[Flowable]:
     if shortlist.more <= 0:
         return []
-    return [
-        Paragraph(f"… and {shortlist.more:,} more {what} in the tracking log.", NOTE)
-    ]
+    return [Paragraph(f"… and {shortlist.more:,} more {what} in the tracking log.", NOTE)]
 
 
 def _number(n: int) -> str:

@@ -63,7 +63,7 @@ def render_pdf(
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     try:
-        doc.build(list(story), canvasmaker=frame_canvas(info))
+        doc.build(list(story), canvasmaker=frame_canvas(info, pagesize))
     except LayoutError as exc:  # a safety net: every flowable is meant to fit or split
         raise CuspDeskError(
             f"The {info.title.lower()} could not be laid out ({exc}); please report this."

@@ -71,11 +71,16 @@ class FallbackFont:
     path: Path
 
 
+_loaded: dict[str, TTFont] = {}
+
+
 @functools.cache
 def register_fonts() -> None:
     """Register the bundled family once per process so every document can use it."""
     for name, filename in _BUNDLED.items():
-        pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", filename))))
+        font = TTFont(name, str(resource_path("fonts", filename)))
+        pdfmetrics.registerFont(font)
+        _loaded[name] = font
     pdfmetrics.registerFontFamily(
         SANS, normal=SANS, bold=SANS_BOLD, italic=SANS_OBLIQUE, boldItalic=SANS_BOLD_OBLIQUE
     )
@@ -92,8 +97,7 @@ def register_fonts() -> None:
 def main_coverage() -> frozenset[int]:
     """Code points the bundled DejaVu Sans draws."""
     register_fonts()
-    font = pdfmetrics.getFont(SANS)
-    return frozenset(font.face.charToGlyph)
+    return frozenset(_loaded[SANS].face.charToGlyph)
 
 
 @functools.cache
@@ -103,6 +107,7 @@ def cjk_fallback() -> FallbackFont | None:
         font = _try_load(path)
         if font is not None:
             pdfmetrics.registerFont(font)
+            _loaded[CJK_FALLBACK] = font
             return FallbackFont(CJK_FALLBACK, path)
     return None
 
@@ -112,7 +117,7 @@ def fallback_coverage() -> frozenset[int]:
     fallback = cjk_fallback()
     if fallback is None:
         return frozenset()
-    return frozenset(pdfmetrics.getFont(fallback.name).face.charToGlyph)
+    return frozenset(_loaded[fallback.name].face.charToGlyph)
 
 
 def font_for(char: str) -> str | None:

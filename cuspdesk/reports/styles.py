@@ -145,7 +145,7 @@ def cell(value: str | None, style: ParagraphStyle = CELL) -> Paragraph:
     return text.paragraph(value, style)
 
 
-def header_cells(labels: Sequence[str]) -> list[Paragraph]:
+def header_cells(labels: Sequence[str]) -> list[Any]:
     return [Paragraph(text.markup(label), HEADER_CELL) for label in labels]
 
 
@@ -162,7 +162,11 @@ def data_table(
     own words must already say why (overdue, blocked...), as colour may not print.
     """
     table = Table(
-        list(rows), colWidths=list(col_widths), repeatRows=header_rows, splitByRow=1, hAlign="LEFT"
+        [list(row) for row in rows],
+        colWidths=list(col_widths),
+        repeatRows=header_rows,
+        splitByRow=1,
+        hAlign="LEFT",
     )
     commands: list[tuple[Any, ...]] = [
         # Plain-string cells (numbers, dates, status words the app writes) skip paragraph
@@ -224,31 +228,33 @@ class PageInfo:
     hospital: str = ""
 
 
-def frame_canvas(info: PageInfo) -> type[Canvas]:
+def frame_canvas(info: PageInfo, pagesize: tuple[float, float]) -> type[Canvas]:
     """A canvas class that draws header and footer once it knows the page count ("Page 2 of 5")."""
 
-    class FramedCanvas(Canvas):  # type: ignore[misc]
+    class FramedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]
 
         def save(self) -> None:
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
-                draw_page_frame(self, info, number, total)
+                draw_page_frame(self, info, pagesize, number, total)
                 Canvas.showPage(self)
             Canvas.save(self)
 
     return FramedCanvas
 
 
-def draw_page_frame(canvas: Canvas, info: PageInfo, number: int, total: int) -> None:
-    width, height = canvas._pagesize
+def draw_page_frame(
+    canvas: Canvas, info: PageInfo, pagesize: tuple[float, float], number: int, total: int
+) -> None:
+    width, height = pagesize
     canvas.saveState()
     top = height - MARGIN + 2 * mm
     canvas.setFillColor(ACCENT)
