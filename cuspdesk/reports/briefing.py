@@ -185,11 +185,11 @@ def _barriers(data: BriefingData) -> list[Flowable]:
     for r in rows.rows:
         table_rows.append(
             [
-                cell(_number(r.number), CELL_BOLD),
+                _number(r.number),
                 cell(text.clip(r.description, DESCRIPTION_CHARS)),
                 cell(text.clip(r.barriers, DESCRIPTION_CHARS) or "Not described yet"),
                 cell(r.owner or "No owner"),
-                cell(status_text(r.status)),
+                status_text(r.status),
             ]
         )
     widths = [11 * mm, 62 * mm, 62 * mm, 26 * mm, 19 * mm]
@@ -213,12 +213,12 @@ def _top_concerns(data: BriefingData) -> list[Flowable]:
         table_rows.append(
             [
                 cell(str(r.priority_rank or ""), CELL_BOLD),
-                cell(_number(r.number)),
+                _number(r.number),
                 cell(text.clip(r.description, DESCRIPTION_CHARS)),
-                cell(priority_text(r.risk_score)),
+                priority_text(r.risk_score),
                 cell(r.owner or "No owner"),
                 cell(target),
-                cell(status_text(r.status)),
+                status_text(r.status),
             ]
         )
     widths = [10 * mm, 11 * mm, 71 * mm, 22 * mm, 25 * mm, 21 * mm, 20 * mm]
@@ -246,12 +246,12 @@ def _open_and_overdue(data: BriefingData) -> list[Flowable]:
             alerts.append(index)
         table_rows.append(
             [
-                cell(_number(r.number), CELL_BOLD),
+                _number(r.number),
                 cell(text.clip(r.description, DESCRIPTION_CHARS)),
                 cell(r.owner or "No owner"),
-                cell(day(r.target_date, "No date")),
+                day(r.target_date, "No date"),
                 cell(overdue_text(r.days_overdue) or "On time", CELL_BOLD if r.overdue else CELL),
-                cell(status_text(r.status)),
+                status_text(r.status),
             ]
         )
     widths = [11 * mm, 79 * mm, 27 * mm, 21 * mm, 22 * mm, 20 * mm]
@@ -374,11 +374,11 @@ def _since_last_meeting(data: BriefingData) -> list[Flowable]:
         for r in data.opened.rows:
             rows.append(
                 [
-                    cell(_number(r.number), CELL_BOLD),
+                    _number(r.number),
                     cell(text.clip(r.description, DESCRIPTION_CHARS)),
                     cell(r.source_label),
                     cell(r.owner or "No owner"),
-                    cell(priority_text(r.risk_score)),
+                    priority_text(r.risk_score),
                 ]
             )
         out.append(data_table(rows, [11 * mm, 88 * mm, 29 * mm, 28 * mm, 24 * mm]))
@@ -395,10 +395,10 @@ def _changes_table(changes: tuple[IssueChange, ...], *, evidence: bool) -> Table
         third = text.clip(c.evidence, DESCRIPTION_CHARS) if evidence else (c.owner or "No owner")
         rows.append(
             [
-                cell(_number(c.number), CELL_BOLD),
+                _number(c.number),
                 cell(text.clip(c.description, DESCRIPTION_CHARS)),
                 cell(third or "Not recorded"),
-                cell(day(c.on)),
+                day(c.on),
             ]
         )
     if evidence:

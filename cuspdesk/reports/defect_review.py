@@ -20,7 +20,6 @@ from cuspdesk.reports import text
 from cuspdesk.reports.document import render_pdf, write_pdf
 from cuspdesk.reports.styles import (
     BODY,
-    CELL_BOLD,
     NOTE,
     SUBTITLE,
     TITLE,
@@ -127,7 +126,7 @@ def _actions(data: DefectFormData) -> list[Flowable]:
                 cell(text.clip(a.description, 800)),
                 cell(a.owner or "No owner"),
                 day(a.target_date),
-                cell(status_text(a.status), CELL_BOLD),
+                status_text(a.status),
             ]
         )
     return section(title, data_table(rows, [12 * mm, 92 * mm, 32 * mm, 22 * mm, 22 * mm]))

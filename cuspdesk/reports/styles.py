@@ -83,7 +83,6 @@ CELL_BOLD = _style("CellBold", fontName=fonts.CONDENSED_BOLD, fontSize=8, leadin
 CELL_RIGHT = _style(
     "CellRight", fontName=fonts.CONDENSED, fontSize=8, leading=9.8, alignment=TA_RIGHT
 )
-HEADER_CELL = _style("HeaderCell", fontName=fonts.CONDENSED_BOLD, fontSize=8, leading=9.8)
 BIG_NUMBER = _style(
     "BigNumber", fontName=fonts.SANS_BOLD, fontSize=18, leading=21, textColor=ACCENT
 )
@@ -146,7 +145,8 @@ def cell(value: str | None, style: ParagraphStyle = CELL) -> Paragraph:
 
 
 def header_cells(labels: Sequence[str]) -> list[Any]:
-    return [Paragraph(text.markup(label), HEADER_CELL) for label in labels]
+    """Column headings: the app's own words, drawn as plain strings in the header font."""
+    return list(labels)
 
 
 def data_table(
@@ -155,11 +155,13 @@ def data_table(
     *,
     alert_rows: Sequence[int] = (),
     header_rows: int = 1,
+    bold_columns: Sequence[int] = (0,),
 ) -> Table:
     """A list with a shaded header row repeated on every page, light zebra stripes and rules.
 
     ``alert_rows`` (0-based, header included) get a pale red background; the row's
     own words must already say why (overdue, blocked...), as colour may not print.
+    Plain-string cells in ``bold_columns`` (the issue number, usually) print in bold.
     """
     table = Table(
         [list(row) for row in rows],
@@ -172,6 +174,8 @@ def data_table(
         # Plain-string cells (numbers, dates, status words the app writes) skip paragraph
         # layout, which keeps a 2,000-line log quick; they get the cell font here.
         ("FONT", (0, 0), (-1, -1), fonts.CONDENSED, 8, 9.8),
+        *(("FONT", (c, 0), (c, -1), fonts.CONDENSED_BOLD, 8, 9.8) for c in bold_columns),
+        ("FONT", (0, 0), (-1, header_rows - 1), fonts.CONDENSED_BOLD, 8, 9.8),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
