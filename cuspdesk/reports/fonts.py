@@ -101,6 +101,13 @@ def main_coverage() -> frozenset[int]:
 
 
 @functools.cache
+def coverage(name: str) -> frozenset[int]:
+    """Code points one of the bundled fonts draws."""
+    register_fonts()
+    return frozenset(_loaded[name].face.charToGlyph)
+
+
+@functools.cache
 def cjk_fallback() -> FallbackFont | None:
     """The CJK font to use for characters DejaVu lacks, or None when the computer has none."""
     for path in _cjk_candidates():

@@ -139,8 +139,19 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 # --- tables --------------------------------------------------------------------------
 
 
-def cell(value: str | None, style: ParagraphStyle = CELL) -> Paragraph:
-    """A table cell holding user text (escaped like every other piece of user text)."""
+def cell(value: str | None, style: ParagraphStyle = CELL, *, width: float | None = None) -> Any:
+    """A table cell holding user text (escaped like every other piece of user text).
+
+    Given the column ``width``, short one-line text in the plain cell style is returned
+    as a plain string, which tables draw without reading markup or laying out a paragraph.
+    """
+    if (
+        width is not None
+        and value
+        and style is CELL
+        and text.fits_plain(value, style.fontName, style.fontSize, width - 6)
+    ):
+        return value
     return text.paragraph(value, style)
 
 

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
 from cuspdesk.reports import fonts
@@ -74,6 +75,18 @@ def _wrap(run: str, font: str | None) -> str:
     if font == fonts.CJK_FALLBACK:
         return f'<font face="{fonts.CJK_FALLBACK}">{escaped}</font>'
     return escaped
+
+
+def fits_plain(value: str, font: str, size: float, width: float) -> bool:
+    """Whether ``value`` can be drawn as a plain string: one line that fits ``width``, every
+    character in ``font``, nothing to shape. Plain strings are never read as markup, and
+    skip paragraph layout, which is what makes long tables quick."""
+    if not value or "\n" in value or _CONTROL.search(value) or _COMPLEX.search(value):
+        return False
+    covered = fonts.coverage(font)
+    if not all(ord(char) in covered for char in value):
+        return False
+    return bool(stringWidth(value, font, size) <= width)
 
 
 def needs_shaping(text: str) -> bool:

@@ -48,6 +48,7 @@ COLUMNS = (
     ("Status", 19),
     ("Action plan · barriers", 45),
 )
+WIDTHS = {label: width * mm for label, width in COLUMNS}
 
 
 def write_tracking_log(
@@ -118,9 +119,9 @@ def _row(r: IssueRow) -> list[object]:
         f"#{r.number}",
         day(r.date_identified),
         cell(r.description + cut + location),
-        cell(r.category),
+        cell(r.category, width=WIDTHS["Category"]),
         r.source_label,
-        cell(r.owner or "No owner"),
+        cell(r.owner or "No owner", width=WIDTHS["Owner"]),
         priority_text(r.risk_score),
         cell(target, CELL_BOLD) if r.overdue else target,
         status_text(r.status),
