@@ -290,7 +290,7 @@ def draw_page_frame(
     printed = f"Printed {day(info.printed_at.date())} {info.printed_at:%H:%M}"
     canvas.drawRightString(width - MARGIN, bottom + 2.2 * mm, printed)
     if info.footer:
-        footer = text.paragraph(text.clip(info.footer, 500), FOOTER)
+        footer = text.paragraph(text.clip(info.footer, 300), FOOTER)
         avail = width - 2 * MARGIN - 45 * mm
         _, h = footer.wrapOn(canvas, avail, 9 * mm)
         footer.drawOn(canvas, MARGIN, bottom + 8 * mm - h)
