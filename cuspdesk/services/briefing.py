@@ -9,7 +9,7 @@ to the most important lines, and say how many more there are.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -317,7 +317,7 @@ def gather_briefing(db: Database, unit_id: int, on: date | None = None) -> Brief
         other_open=_shortlist(attention, OPEN_ISSUES_SHOWN),
         overdue=_shortlist(overdue, OPEN_ISSUES_SHOWN),
         barriers=_shortlist(barriers, BARRIERS_SHOWN),
-        measures=tuple(key_measure_charts(db, unit_id)[:KEY_MEASURES_SHOWN]),
+        measures=tuple(key_measure_charts(db, unit_id, when)[:KEY_MEASURES_SHOWN]),
         reviews=tuple(recent_reviews(db, unit_id, when)),
         questions=tuple(rounds.STANDARD_QUESTIONS),
         days_since_harm=days_since_harm(db, unit_id, when),
@@ -445,14 +445,22 @@ def recent_reviews(db: Database, unit_id: int, when: date) -> list[ReviewSummary
 # --- measures ------------------------------------------------------------------------
 
 
-def key_measure_charts(db: Database, unit_id: int) -> list[MeasureChart]:
+def key_measure_charts(db: Database, unit_id: int, until: date | None = None) -> list[MeasureChart]:
     """The unit's key measures, each charted by the same function the screen uses."""
-    return [measure_chart(db, m) for m in measures.list_measures(db, unit_id, key_only=True)]
+    return [measure_chart(db, m, until) for m in measures.list_measures(db, unit_id, key_only=True)]
 
 
-def measure_chart(db: Database, info: measures.MeasureInfo) -> MeasureChart:
+def measure_chart(
+    db: Database, info: measures.MeasureInfo, until: date | None = None
+) -> MeasureChart:
+    """One measure's chart, with the months up to ``until`` (a briefing for a past date
+    shows the data as it stood then)."""
     f = info.fields
-    points = measures.list_points(db, info.id)
+    points = [
+        p
+        for p in measures.list_points(db, info.id)
+        if until is None or p.period <= measures.month_start(until)
+    ]
     annotations = tuple(
         (a.on_date.isoformat(), a.text) for a in measures.list_annotations(db, info.id)
     )
@@ -492,15 +500,13 @@ def measure_chart(db: Database, info: measures.MeasureInfo) -> MeasureChart:
             multiplier=f.multiplier if f.kind == "rate" else 1.0,
         )
     except CuspDeskError as exc:
-        return MeasureChart(**{**base.__dict__, "problem": f"Cannot chart: {exc}"})
-    return MeasureChart(
-        **{
-            **base.__dict__,
-            "chart": chart,
-            "signals": tuple(describe_signals(chart)),
-            "problem": "",
-            "latest_value": chart.points[-1].value,
-        }
+        return replace(base, problem=f"Cannot chart: {exc}")
+    return replace(
+        base,
+        chart=chart,
+        signals=tuple(describe_signals(chart)),
+        problem="",
+        latest_value=chart.points[-1].value,
     )
 
 
@@ -546,7 +552,7 @@ def gather_summary(db: Database, unit_id: int, on: date | None = None) -> Summar
     """The one-page summary for senior leadership: aims, trend, wins and help needed."""
     when = on or today()
     unit = units.get_unit(db, unit_id)
-    charts = key_measure_charts(db, unit_id)
+    charts = key_measure_charts(db, unit_id, when)
     all_measures = {m.id: m for m in measures.list_measures(db, unit_id)}
     chart_by_id = {c.measure_id: c for c in charts}
     aim_counts = _issue_counts_by_aim(db, unit_id)
@@ -557,7 +563,7 @@ def gather_summary(db: Database, unit_id: int, on: date | None = None) -> Summar
             info = all_measures.get(goal.measure_id) if goal.measure_id is not None else None
             chart = chart_by_id.get(info.id) if info is not None else None
             if info is not None and chart is None:
-                chart = measure_chart(db, info)
+                chart = measure_chart(db, info, when)
             goals.append(
                 GoalProgress(
                     description=goal.description,
@@ -705,9 +711,7 @@ def gather_tracking_log(
     when = on or today()
     unit = units.get_unit(db, unit_id)
     q = query or issues.IssueQuery()
-    wanted = issues.IssueQuery(
-        **{**q.__dict__, "unit_id": unit_id, "offset": 0, "limit": None, "today": when}
-    )
+    wanted = replace(q, unit_id=unit_id, offset=0, limit=None, today=when)
     rows = issues.list_issues(db, wanted).rows
     total = issues.count_issues(db, unit_id, on=when)
     return TrackingLogData(

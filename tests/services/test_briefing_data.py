@@ -153,3 +153,12 @@ def test_demo_measures_chart_like_the_screen(db: Database) -> None:
     assert falls.chart.baseline is not None
     assert falls.annotations and falls.reading.startswith(("Special-cause", "No special-cause"))
     assert all(p.period[:4].isdigit() for p in falls.chart.points)
+
+
+def test_a_briefing_for_a_past_date_charts_the_data_as_it_stood(db: Database) -> None:
+    unit = create_demo_unit(db, today=DAY)
+    data = briefing.gather_briefing(db, unit.id, date(2026, 6, 15))
+    for m in data.measures:
+        assert m.chart is not None
+        assert m.chart.points[-1].period == "2026-06"
+        assert m.latest_period == "2026-06"
