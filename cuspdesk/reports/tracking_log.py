@@ -39,8 +39,8 @@ TITLE_TEXT = "Tracking log"
 COLUMNS = (
     ("#", 12),
     ("Identified", 18),
-    ("Issue", 63),
-    ("Category", 22),
+    ("Issue", 61),
+    ("Category", 24),
     ("Source", 21),
     ("Owner", 25),
     ("Priority", 22),
