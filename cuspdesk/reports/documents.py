@@ -86,6 +86,7 @@ def _done(kind: str, title: str, unit_name: str, day: date, pdf: bytes) -> Print
 
 def suggested_file_name(title: str, unit_name: str, day: date) -> str:
     """``Pre-rounds briefing - 5 North Surgical ICU - 2026-11-24.pdf``, safe on every system."""
-    name = f"{title} - {unit_name} - {day.isoformat()}"
+    parts = [part.strip() for part in (title, unit_name) if part.strip()]
+    name = " - ".join([*parts, day.isoformat()])
     name = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "_", name).strip(" .")
     return (name[:150] or "CUSPDesk document") + ".pdf"
