@@ -379,7 +379,7 @@ def _sqlite_engine(path: Path, read_only: bool) -> Engine:
     return engine
 
 
-def _unicode_lower(value: object) -> object:
+def _unicode_lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
