@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from cuspdesk.services import issues
 from cuspdesk.services.validation import today
+
+# make_issue(description, *, status=..., **fields) -> IssueDetail
+IssueMaker = Callable[..., issues.IssueDetail]
 
 
 @dataclass(frozen=True)

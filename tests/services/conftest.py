@@ -6,17 +6,14 @@ on SQLite and once on the real PostgreSQL server.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
-from builders import Team, issue_fields
+from builders import IssueMaker, Team, issue_fields
 
 from cuspdesk.db import Database
 from cuspdesk.services import issues, units
-
-IssueMaker = Callable[..., issues.IssueDetail]
 
 
 @pytest.fixture
