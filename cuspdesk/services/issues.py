@@ -747,8 +747,10 @@ def change_status(
                 f"Issue {issue.number} was changed by someone else; reload before changing it.",
                 current_version=issue.version,
             )
-        _apply_status(session, issue, _status(status), note=note, on=today())
-        session.flush()
+        target = _status(status)
+        if target.value != issue.status:
+            _apply_status(session, issue, target, note=note, on=today())
+            session.flush()
         return _detail(session, issue)
 
 
@@ -836,8 +838,6 @@ def move_rank(db: Database, issue_id: int, new_rank: int) -> None:
         new = max(1, min(count, new_rank))
         if new == old:
             return
-        issue.priority_rank = None
-        session.flush()
         if new < old:
             shift = (
                 update(SafetyIssue)
@@ -876,11 +876,12 @@ def reorder_ranks(db: Database, unit_id: int, issue_ids_in_order: Sequence[int])
                 "The list of open issues changed while you were reordering; reload it and "
                 "try again."
             )
-        for issue in active:
-            issue.priority_rank = None
-        session.flush()
+        # Only the issues whose place changed are touched, so the others keep their
+        # version (no false conflicts for someone editing them) and the audit shows
+        # one change per move.
         for rank, issue_id in enumerate(issue_ids_in_order, start=1):
-            by_id[issue_id].priority_rank = rank
+            if by_id[issue_id].priority_rank != rank:
+                by_id[issue_id].priority_rank = rank
 
 
 # --- finding and counting ------------------------------------------------------------
