@@ -8,7 +8,6 @@ history reads like the team's own log.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, timedelta
@@ -39,6 +38,7 @@ from cuspdesk.models import (
     utcnow,
 )
 from cuspdesk.models.base import new_uuid
+from cuspdesk.services.text_search import contains, search_words
 from cuspdesk.services.validation import Checker, today
 
 # Where each status may go next. Resolved and closed issues go back only by reopening.
@@ -887,10 +887,6 @@ def reorder_ranks(db: Database, unit_id: int, issue_ids_in_order: Sequence[int])
 # --- finding and counting ------------------------------------------------------------
 
 
-def _escape_like(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _filters(query: IssueQuery, on: date) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if query.unit_id is not None:
@@ -922,19 +918,13 @@ def _filters(query: IssueQuery, on: date) -> list[ColumnElement[bool]]:
         where.append(SafetyIssue.date_identified >= query.identified_from)
     if query.identified_to is not None:
         where.append(SafetyIssue.date_identified <= query.identified_to)
-    for word in re.split(r"\s+", query.text.strip()):
-        if not word:
-            continue
-        pattern = f"%{_escape_like(word)}%"
+    for word in search_words(query.text):
         matches: list[ColumnElement[bool]] = [
-            SafetyIssue.description.ilike(pattern, escape="\\"),
-            SafetyIssue.action_plan.ilike(pattern, escape="\\"),
-            SafetyIssue.barriers.ilike(pattern, escape="\\"),
-            SafetyIssue.location.ilike(pattern, escape="\\"),
-            exists().where(
-                IssueNote.issue_id == SafetyIssue.id,
-                IssueNote.text.ilike(pattern, escape="\\"),
-            ),
+            contains(SafetyIssue.description, word),
+            contains(SafetyIssue.action_plan, word),
+            contains(SafetyIssue.barriers, word),
+            contains(SafetyIssue.location, word),
+            exists().where(IssueNote.issue_id == SafetyIssue.id, contains(IssueNote.text, word)),
         ]
         digits = word.lstrip("#")
         if digits.isdigit() and len(digits) < 10:
