@@ -162,13 +162,23 @@ def test_ratings_one_to_five_and_blank_are_accepted() -> None:
         (float("inf"), "The target must be a number."),
         (float("-inf"), "The target must be a number."),
         (-0.5, "The target cannot be less than 0."),
-        (1001.0, "The target cannot be more than 1000."),
+        (1001.0, "The target cannot be more than 1,000."),
+        (-1, "The target cannot be less than 0."),
     ],
 )
 def test_numbers_must_be_real_and_in_range(value: float, message: str) -> None:
     check = Checker()
     check.number("target", "The target", value, minimum=0, maximum=1000)
     assert problems_of(check) == [("target", message)]
+
+
+@pytest.mark.parametrize(
+    ("limit", "shown"), [(1e12, "1,000,000,000,000"), (0.5, "0.5"), (2.25, "2.25"), (0, "0")]
+)
+def test_limits_are_written_as_people_write_numbers(limit: float, shown: str) -> None:
+    check = Checker()
+    check.number("value", "The value", limit + 1, maximum=limit)
+    assert problems_of(check) == [("value", f"The value cannot be more than {shown}.")]
 
 
 def test_a_missing_number_is_only_a_problem_when_required() -> None:
