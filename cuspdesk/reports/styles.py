@@ -142,16 +142,14 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 def cell(value: str | None, style: ParagraphStyle = CELL, *, width: float | None = None) -> Any:
     """A table cell holding user text (escaped like every other piece of user text).
 
-    Given the column ``width``, short one-line text in the plain cell style is returned
-    as a plain string, which tables draw without reading markup or laying out a paragraph.
+    Given the column ``width``, text in the plain cell style that needs nothing a
+    Paragraph offers is returned as a plain string wrapped to the column; tables draw
+    those without reading markup or laying out a paragraph.
     """
-    if (
-        width is not None
-        and value
-        and style is CELL
-        and text.fits_plain(value, style.fontName, style.fontSize, width - 6)
-    ):
-        return value
+    if width is not None and value and style is CELL:
+        lines = text.plain_lines(value, style.fontName, style.fontSize, width - 6)
+        if lines is not None:
+            return lines
     return text.paragraph(value, style)
 
 

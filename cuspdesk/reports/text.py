@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
@@ -77,16 +78,20 @@ def _wrap(run: str, font: str | None) -> str:
     return escaped
 
 
-def fits_plain(value: str, font: str, size: float, width: float) -> bool:
-    """Whether ``value`` can be drawn as a plain string: one line that fits ``width``, every
-    character in ``font``, nothing to shape. Plain strings are never read as markup, and
-    skip paragraph layout, which is what makes long tables quick."""
-    if not value or "\n" in value or _CONTROL.search(value) or _COMPLEX.search(value):
-        return False
+def plain_lines(value: str, font: str, size: float, width: float) -> str | None:
+    """``value`` wrapped into lines of at most ``width`` for drawing as a plain string, or
+    None when it needs a Paragraph (a character ``font`` lacks, a script to shape, or a
+    word longer than a line). Plain strings are never read as markup, and skip paragraph
+    layout, which is what keeps a 2,000-line log quick."""
+    if not value or _CONTROL.search(value) or _COMPLEX.search(value):
+        return None
     covered = fonts.coverage(font)
-    if not all(ord(char) in covered for char in value):
-        return False
-    return bool(stringWidth(value, font, size) <= width)
+    if not all(ord(char) in covered or char == "\n" for char in value):
+        return None
+    lines = simpleSplit(value, font, size, width)
+    if any(stringWidth(line, font, size) > width for line in lines):
+        return None
+    return "\n".join(lines)
 
 
 def needs_shaping(text: str) -> bool:

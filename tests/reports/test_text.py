@@ -114,3 +114,20 @@ def test_long_text_with_nothing_prints_the_empty_message() -> None:
     assert isinstance(para, Paragraph)
     assert para.getPlainText() == "Not written <yet>"
     assert text.long_text("", BODY) == []
+
+
+def test_plain_lines_wrap_simple_text_and_refuse_what_needs_a_paragraph() -> None:
+    from cuspdesk.reports import fonts
+    from cuspdesk.reports.styles import cell
+
+    font, size, width = fonts.CONDENSED, 8, 40 * mm
+    wrapped = text.plain_lines("Fish & chips <b> " * 6, font, size, width)
+    assert wrapped is not None and wrapped.count("\n") >= 2
+    assert " ".join(wrapped.split()) == " ".join(("Fish & chips <b> " * 6).split())
+    assert text.plain_lines("x" * 200, font, size, width) is None  # a word wider than a line
+    assert text.plain_lines("Owner 王芳", font, size, width) is None  # the CJK font is needed
+    assert text.plain_lines("محمد", font, size, width) is None  # Arabic is shaped
+    assert text.plain_lines("", font, size, width) is None
+    assert cell("Ana Silva", width=40 * mm) == "Ana Silva"
+    assert isinstance(cell("Ana Silva"), Paragraph)
+    assert isinstance(cell("y" * 300, width=40 * mm), Paragraph)
