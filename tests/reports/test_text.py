@@ -131,3 +131,14 @@ def test_plain_lines_wrap_simple_text_and_refuse_what_needs_a_paragraph() -> Non
     assert cell("Ana Silva", width=40 * mm) == "Ana Silva"
     assert isinstance(cell("Ana Silva"), Paragraph)
     assert isinstance(cell("y" * 300, width=40 * mm), Paragraph)
+
+
+def test_a_very_long_unit_name_is_shortened_in_the_page_header(tmp_path: Path) -> None:
+    name = "Ward " + "W" * 190
+    info = PageInfo("Test document", name, "", datetime(2026, 11, 24, 9, 0), hospital="H" * 200)
+    pdf = render_pdf([text.paragraph(name, BODY)], info)
+    qpdf_ok(pdf, tmp_path)
+    header = pdf_text(pdf).splitlines()
+    shortened = [line for line in header if line.endswith("W…")]
+    assert len(shortened) == 1 and len(shortened[0]) < 100
+    assert name.replace(" ", "") in "".join(pdf_text(pdf).split())  # the body prints it all
