@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from cuspdesk.errors import CuspDeskError
+from cuspdesk.printing import KINDS, PrintedDocument, make_document
 from cuspdesk.reports.document import write_pdf
-from cuspdesk.reports.documents import KINDS, PrintedDocument, make_document
 from cuspdesk.ui.context import AppContext
 from cuspdesk.ui.worker import run_in_background
 

@@ -10,7 +10,7 @@ from pdf_reading import DEMO_DAY, page_texts, qpdf_ok
 
 from cuspdesk.db import Database
 from cuspdesk.errors import CuspDeskError
-from cuspdesk.reports.documents import KINDS, make_document, suggested_file_name
+from cuspdesk.printing import KINDS, make_document, suggested_file_name
 from cuspdesk.services import defects, issues, meetings, units
 
 

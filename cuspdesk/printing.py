@@ -2,7 +2,8 @@
 
 The app's print preview and any other caller ask for a document by kind
 ("briefing", "summary", "tracking_log", "meeting", "defect") instead of knowing
-which service and which report module make each one.
+which service gathers and which report module lays out each one. It sits outside
+``cuspdesk/reports`` because the reports themselves never see the database.
 """
 
 from __future__ import annotations
