@@ -344,6 +344,10 @@ def _check_sqlite_header(path: Path) -> None:
 def _sqlite_engine(path: Path, read_only: bool) -> Engine:
     if read_only:
         url = f"sqlite+pysqlite:///file:{path.as_posix()}?mode=ro&uri=true"
+        if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-wal").exists():
+            # A WAL file needs its index (-shm) beside it, which a read-only folder
+            # cannot hold; with no -wal file nothing is mid-write, so read it as it is.
+            url += "&immutable=1"
     else:
         url = f"sqlite+pysqlite:///{path.as_posix()}"
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
@@ -447,7 +451,7 @@ def _bring_schema_up_to_date(db: Database, *, migrate: bool) -> None:
         try:
             with db.engine.connect() as conn:
                 conn.connection.driver_connection.execute("PRAGMA journal_mode = WAL")  # type: ignore[union-attr]
-        except OperationalError:
+        except (OperationalError, sqlite3.OperationalError):
             raise DatabaseOpenError(
                 f"{shown} is locked by another program; close it and try again."
             ) from None

@@ -507,7 +507,8 @@ def test_a_truncated_database_is_refused(existing: Path, tmp_path: Path) -> None
 def test_a_database_with_garbage_in_the_middle_is_refused(existing: Path, spread: str) -> None:
     """One damaged block is found by SQLite's check; many damaged pages break reading itself."""
     size = existing.stat().st_size
-    page = int(raw_scalar(existing, "PRAGMA page_size"))  # type: ignore[arg-type]
+    page = raw_scalar(existing, "PRAGMA page_size")
+    assert isinstance(page, int)
     noise = random.Random(20260105)
     with existing.open("r+b") as fh:
         if spread == "one-block":
@@ -580,8 +581,12 @@ def test_read_only_folder(existing: Path, tmp_path: Path) -> None:
         try:
             assert database.read_only is True
             assert_one_sentence(database.read_only_reason)
+            assert current_revision(database) == head_revision()
+            with database.reader() as s:
+                assert s.execute(text("SELECT count(*) FROM unit")).scalar() == 0
         finally:
             database.dispose()
+        assert sidecars(existing) == []
         with pytest.raises(ReadOnlyDatabaseError) as info:
             open_database(folder / "new.sqlite3")
         assert_one_sentence(str(info.value))
@@ -609,12 +614,12 @@ def test_missing_parent_folder_is_refused(tmp_path: Path) -> None:
     assert not target.parent.exists()
 
 
-@pytest.mark.parametrize("options", [{"read_only": True}, {"create": False}])
+@pytest.mark.parametrize(("read_only", "create"), [(True, True), (False, False)])
 def test_missing_file_is_not_created_when_not_asked_to(
-    db_path: Path, options: dict[str, bool]
+    db_path: Path, read_only: bool, create: bool
 ) -> None:
     with pytest.raises(DatabaseOpenError) as info:
-        open_database(db_path, **options)
+        open_database(db_path, read_only=read_only, create=create)
     assert_one_sentence(str(info.value))
     assert not db_path.exists()
 
@@ -650,17 +655,23 @@ def test_save_while_another_program_holds_the_lock_fails_clearly(
         database.dispose()
 
 
+@pytest.mark.parametrize("holder_is", ["writer", "reader"])
 def test_opening_a_file_locked_by_another_program_fails_clearly(
-    existing: Path, short_busy_timeout: float
+    existing: Path, short_busy_timeout: float, holder_is: str
 ) -> None:
-    """In rollback-journal mode an exclusive lock shuts out readers too."""
+    """In rollback-journal mode a writer's lock shuts out readers, and a reader's lock
+    stops CUSPDesk from switching the file back to WAL."""
     conn = sqlite3.connect(existing, isolation_level=None)
     assert conn.execute("PRAGMA journal_mode = DELETE").fetchone() == ("delete",)
     conn.close()
     holder = sqlite3.connect(existing, isolation_level=None)
     try:
-        holder.execute("BEGIN EXCLUSIVE")
-        holder.execute("INSERT INTO app_setting (key, value) VALUES ('held', 'yes')")
+        if holder_is == "writer":
+            holder.execute("BEGIN EXCLUSIVE")
+            holder.execute("INSERT INTO app_setting (key, value) VALUES ('held', 'yes')")
+        else:
+            holder.execute("BEGIN")
+            holder.execute("SELECT count(*) FROM unit").fetchall()
         started = time.monotonic()
         with pytest.raises(DatabaseOpenError) as info:
             open_database(existing)
@@ -671,6 +682,19 @@ def test_opening_a_file_locked_by_another_program_fails_clearly(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+    assert raw_scalar(existing, "PRAGMA journal_mode") == "delete"
+
+
+def test_a_database_left_in_rollback_mode_is_put_back_in_wal(existing: Path) -> None:
+    conn = sqlite3.connect(existing, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    database = open_database(existing)
+    try:
+        with database.reader() as s:
+            assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    finally:
+        database.dispose()
 
 
 def test_backup_taken_while_another_connection_writes_is_consistent(
