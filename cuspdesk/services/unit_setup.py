@@ -19,10 +19,14 @@ EXECUTIVE_ROLE_KEY = "executive_partner"
 
 @dataclass
 class MemberEntry:
-    """One line of the team list; a line with no name is ignored."""
+    """One line of the team list; a line with no name is ignored.
+
+    ``role_key`` is a key of the team-role list (``units.DEFAULT_LISTS``), so the
+    welcome page can offer roles before the database has any lists.
+    """
 
     full_name: str
-    role_id: int | None = None
+    role_key: str | None = None
     title: str = ""
 
 
@@ -63,19 +67,18 @@ def set_up_unit(db: Database, setup: UnitSetup, *, today: date | None = None) ->
     check.raise_if_any()
 
     unit = units.create_unit(db, setup.unit)
-    executive_role = units.choice_by_key(db, units.ROLE_LIST, EXECUTIVE_ROLE_KEY)
-    executive_role_id = executive_role.id if executive_role is not None else None
+    roles = {c.key: c.id for c in units.list_choices(db, units.ROLE_LIST) if c.key}
+    executive_role_id = roles.get(EXECUTIVE_ROLE_KEY)
     executive_person: int | None = None
     for member in members:
         info = units.add_team_member(
             db,
             unit.id,
             units.PersonFields(member.full_name, member.title),
-            role_id=member.role_id,
+            role_id=roles.get(member.role_key or ""),
             joined_on=setup.unit.cusp_start_date,
         )
-        is_executive = executive_role_id is not None and member.role_id == executive_role_id
-        if executive_person is None and is_executive:
+        if executive_person is None and member.role_key == EXECUTIVE_ROLE_KEY:
             executive_person = info.person_id
     if setup.executive_name.strip():
         info = units.add_team_member(
