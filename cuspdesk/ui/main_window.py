@@ -9,7 +9,7 @@ import platform
 from typing import Any
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -348,14 +348,19 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         where = self.db.describe() + (" (open read-only)" if self.db.read_only else "")
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
+        box = QMessageBox(self)
+        box.setWindowTitle(f"About {APP_NAME}")
+        box.setAccessibleName(f"About {APP_NAME}")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
             f"<h3>{APP_NAME} {__version__}</h3>"
             "<p>The unit-based patient-safety (CUSP) team's desktop.</p>"
             f"<p><b>Database:</b> {html.escape(where)}</p>"
-            f"<p>Python {platform.python_version()} · Qt for Python {pyside_version}</p>",
+            f"<p>Python {platform.python_version()} · Qt for Python {pyside_version}</p>"
         )
+        ok = box.addButton(QMessageBox.StandardButton.Ok)
+        ok.setAccessibleName("OK")
+        box.exec()
 
     # --- closing ---------------------------------------------------------------------
 

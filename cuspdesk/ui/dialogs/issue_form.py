@@ -67,9 +67,7 @@ def _text_box(name: str, lines: int = 3) -> QPlainTextEdit:
     box = QPlainTextEdit()
     box.setAccessibleName(name)
     box.setTabChangesFocus(True)
-    height = box.fontMetrics().lineSpacing() * lines + 14
-    box.setMinimumHeight(height)
-    box.setMaximumHeight(height * 2)
+    box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
     return box
 
 
@@ -163,21 +161,24 @@ class IssueFormDialog(QDialog):
         self.read_only_notice.setAccessibleName("Read-only notice")
         self.read_only_notice.hide()
 
-        left = QVBoxLayout()
-        left.addWidget(self._build_issue_box())
-        left.addWidget(self._build_risk_box())
-        left.addWidget(self._build_people_box())
-        left.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(self._build_plan_box())
-        right.addWidget(self._build_status_box())
+        first = QVBoxLayout()
+        first.addWidget(self._build_issue_box())
+        first.addWidget(self._build_risk_box())
+        first.addStretch(1)
+        second = QVBoxLayout()
+        second.addWidget(self._build_people_box())
+        second.addWidget(self._build_plan_box())
+        second.addStretch(1)
+        third = QVBoxLayout()
+        third.addWidget(self._build_status_box())
         self.notes = IssueNotesPanel(self.db, self.errors)
         self.notes.note_added.connect(lambda: self.context.changed("issue"))
-        right.addWidget(self.notes)
-        right.addStretch(1)
+        third.addWidget(self.notes)
+        third.addStretch(1)
         columns = QHBoxLayout()
-        columns.addLayout(left, 1)
-        columns.addLayout(right, 1)
+        columns.addLayout(first, 4)
+        columns.addLayout(second, 3)
+        columns.addLayout(third, 3)
         body = QWidget()
         body.setLayout(columns)
         scroll = QScrollArea()
@@ -273,11 +274,15 @@ class IssueFormDialog(QDialog):
         signal.connect(changed)
 
     @staticmethod
-    def _form(title: str) -> tuple[QGroupBox, QFormLayout]:
+    def _form(title: str, *, labels_above: bool = False) -> tuple[QGroupBox, QFormLayout]:
         box = QGroupBox(title)
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setRowWrapPolicy(
+            QFormLayout.RowWrapPolicy.WrapAllRows
+            if labels_above
+            else QFormLayout.RowWrapPolicy.WrapLongRows
+        )
         return box, form
 
     def _build_issue_box(self) -> QGroupBox:
@@ -334,7 +339,7 @@ class IssueFormDialog(QDialog):
         return box
 
     def _build_people_box(self) -> QGroupBox:
-        box, form = self._form("Who and when")
+        box, form = self._form("Who and when", labels_above=True)
         self.owner = PickList("Owner", empty_label="No owner yet")
         self.sponsor = PickList("Executive sponsor", empty_label="None")
         self.aim = PickList("Strategic aim", empty_label="None")
@@ -356,9 +361,9 @@ class IssueFormDialog(QDialog):
         return box
 
     def _build_plan_box(self) -> QGroupBox:
-        box, form = self._form("Plan")
+        box, form = self._form("Plan", labels_above=True)
         self.action_plan = _text_box("Action plan", 3)
-        self.barriers = _text_box("Barriers needing executive help", 2)
+        self.barriers = _text_box("Barriers needing executive help", 3)
         self.needs_executive = QCheckBox("Needs the e&xecutive's help")
         self.needs_executive.setAccessibleName("Needs the executive")
         self._field(form, "&Action plan", "action_plan", self.action_plan)
@@ -369,7 +374,7 @@ class IssueFormDialog(QDialog):
         return box
 
     def _build_status_box(self) -> QGroupBox:
-        box, form = self._form("Status and closing the loop")
+        box, form = self._form("Status and closing the loop", labels_above=True)
         self.status = QComboBox()
         self.status.setAccessibleName("Status")
         self.status_problems = QLabel()
@@ -503,10 +508,16 @@ class IssueFormDialog(QDialog):
             text = f"{count} staff safety assessment response{'s' if count != 1 else ''}"
             links.append((text, "assessment", assessment_ids[0]))
         for text, kind, record_id in links:
-            button = QPushButton(f"{text} — open")
+            button = QPushButton(f"{text} ↗")
             button.setAccessibleName(f"Open {text}")
+            button.setToolTip("Open the record this issue came from")
             button.setAutoDefault(False)
-            button.setStyleSheet("QPushButton { text-align: left; }")
+            button.setFlat(True)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setStyleSheet(
+                "QPushButton { text-align: left; color: #1a4fa0; text-decoration: underline; "
+                "padding: 2px; }"
+            )
             button.clicked.connect(
                 lambda _c=False, k=kind, i=record_id: self.context.open_record.emit(k, i)
             )
