@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from cuspdesk.db import Database
@@ -104,3 +104,10 @@ def type_into(widget: QWidget, text: str) -> None:
             QApplication.sendEvent(
                 widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char)
             )
+
+
+def pick(combo: QComboBox, text: str) -> None:
+    """Choose the entry reading ``text``, as a person would from the drop-down."""
+    index = combo.findText(text)
+    assert index >= 0, f"{text!r} is not offered in {combo.accessibleName()}"
+    combo.setCurrentIndex(index)

@@ -5,18 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
-from qt_helpers import find, open_window, settle, type_into
+from qt_helpers import find, open_window, pick, settle, type_into
 
 from cuspdesk.db import Database
 from cuspdesk.services import units
 from cuspdesk.services.demo import DEMO_UNIT_NAME
 from cuspdesk.ui.dialogs.welcome import WelcomeDialog
-
-
-def pick(combo: QComboBox, text: str) -> None:
-    index = combo.findText(text)
-    assert index >= 0, f"{text!r} is not offered in {combo.accessibleName()}"
-    combo.setCurrentIndex(index)
 
 
 def open_welcome(qtbot: QtBot, db: Database) -> WelcomeDialog:
