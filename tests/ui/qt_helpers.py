@@ -96,8 +96,13 @@ def settle(qtbot: QtBot) -> None:
 
 
 def type_into(widget: QWidget, text: str) -> None:
-    """Type ``text`` key by key, any alphabet (QTest.keyClicks only knows ASCII)."""
+    """Type ``text`` key by key at the end of what is there, in any alphabet
+    (QTest.keyClicks only knows ASCII)."""
     widget.setFocus()
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(
+            widget, QKeyEvent(kind, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+        )
     for char in text:
         key = Qt.Key.Key_Return if char == "\n" else Qt.Key.Key_unknown
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
