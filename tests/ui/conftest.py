@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
-from qt_helpers import DialogAnswerer, open_window
 
 from cuspdesk.db import Database, open_database, sqlite_backup
 from cuspdesk.services import demo
@@ -20,6 +19,7 @@ from cuspdesk.ui.app import configure_application
 from cuspdesk.ui.main_window import MainWindow
 from cuspdesk.ui.settings import app_settings
 from cuspdesk.ui.worker import wait_for_background_work
+from ui.qt_helpers import DialogAnswerer, open_window
 
 
 @pytest.fixture

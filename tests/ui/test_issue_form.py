@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
 )
 from pytestqt.qtbot import QtBot
-from qt_helpers import DialogAnswerer, find, pick, type_into, windows
 
 from cuspdesk.db import Database
 from cuspdesk.models import IssueSource
@@ -25,6 +24,7 @@ from cuspdesk.services import assessments, issues, units
 from cuspdesk.ui.context import AppContext
 from cuspdesk.ui.dialogs.issue_form import IssueFormDialog
 from cuspdesk.ui.widgets.fields import OptionalDateEdit
+from ui.qt_helpers import DialogAnswerer, find, pick, type_into, windows
 
 TODAY = date.today()
 

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 from pytestqt.qtbot import QtBot
-from qt_helpers import DialogAnswerer, find, open_window, settle, type_into, windows
 
 from cuspdesk import __version__
 from cuspdesk import db as db_module
@@ -34,6 +33,7 @@ from cuspdesk.ui.database_open import open_for_gui
 from cuspdesk.ui.dialogs.issue_form import IssueFormDialog
 from cuspdesk.ui.main_window import MainWindow
 from cuspdesk.ui.screens.tracking_log import TrackingLogScreen
+from ui.qt_helpers import DialogAnswerer, find, open_window, settle, type_into, windows
 
 SCREEN_TITLES = [
     "Dashboard",

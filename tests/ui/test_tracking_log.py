@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 from pytestqt.qtbot import QtBot
-from qt_helpers import DialogAnswerer, find, open_window, pick, settle, type_into, windows
 from sqlalchemy import insert
 
 from cuspdesk.db import Database
@@ -28,6 +27,7 @@ from cuspdesk.ui.dialogs.issue_form import IssueFormDialog
 from cuspdesk.ui.main_window import MainWindow
 from cuspdesk.ui.models.issue_table import COLUMN_KEYS, IssueTableModel
 from cuspdesk.ui.screens.tracking_log import TrackingLogScreen
+from ui.qt_helpers import DialogAnswerer, find, open_window, pick, settle, type_into, windows
 
 
 def show_log(qtbot: QtBot, window: MainWindow) -> TrackingLogScreen:

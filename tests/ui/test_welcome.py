@@ -5,12 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
-from qt_helpers import find, open_window, pick, settle, type_into
 
 from cuspdesk.db import Database
 from cuspdesk.services import units
 from cuspdesk.services.demo import DEMO_UNIT_NAME
 from cuspdesk.ui.dialogs.welcome import WelcomeDialog
+from ui.qt_helpers import find, open_window, pick, settle, type_into
 
 
 def open_welcome(qtbot: QtBot, db: Database) -> WelcomeDialog:

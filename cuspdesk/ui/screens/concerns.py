@@ -8,6 +8,7 @@ disagree. Clicking a cell of the likelihood × severity grid lists only its issu
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -292,9 +293,21 @@ class ConcernsScreen(Screen):
             return
         number = next((r.number for r in self._all_rows if r.id == issue_id), None)
         self._select_after = issue_id
+        self._move_locally(issue_id, rank)
         self.context.changed("issue")
         if number is not None:
             self.context.status_message.emit(f"Issue {number} moved to priority {rank}.")
+
+    def _move_locally(self, issue_id: int, rank: int) -> None:
+        """Show the new order at once, so a second Ctrl+Up works on what is on screen;
+        the reload that follows confirms it from the database."""
+        rows = [r for r in self._all_rows if r.id != issue_id]
+        moved = next((r for r in self._all_rows if r.id == issue_id), None)
+        if moved is None:
+            return
+        rows.insert(max(0, min(rank - 1, len(rows))), moved)
+        self._all_rows = [replace(r, priority_rank=n) for n, r in enumerate(rows, start=1)]
+        self._show_rows()
 
     def _update_buttons(self) -> None:
         row = self._current_row()
