@@ -134,6 +134,10 @@ def test_search_finds_words_in_descriptions_action_plans_and_notes(
     search.clear()
     type_into(search, "管理")
     assert [r.number for r in wait_for_rows(qtbot, screen).rows] == [5]
+    search.clear()
+    type_into(search, "no-such-words-anywhere")
+    assert wait_for_rows(qtbot, screen).rowCount() == 0
+    assert find(window, QLabel, "Nothing matches").isVisible()
     for hostile in ("%", "_", "<img src=x onerror=alert(1)>", "🙂", "مريض", "' OR 1=1 --"):
         search.clear()
         type_into(search, hostile)

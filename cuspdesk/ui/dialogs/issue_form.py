@@ -110,6 +110,8 @@ class IssueFormDialog(QDialog):
         self._save_attempted = False
         self._loading = False
         self._snapshot: tuple[Any, ...] = ()
+        self._fields_loaded = IssueFields(description="", date_identified=today())
+        self._current_status = IssueStatus.OPEN.value
         if issue_id is not None:
             self.detail = get_issue(self.db, issue_id)
             self.unit_id = self.detail.unit_id
@@ -352,7 +354,7 @@ class IssueFormDialog(QDialog):
         self._field(form, "Strate&gic aim", "aim_id", self.aim)
         self._field(
             form,
-            "&Target date",
+            "&Target date for follow-up",
             "target_date",
             self.target_date,
             hint="Ctrl+Delete empties a date.",
@@ -507,6 +509,7 @@ class IssueFormDialog(QDialog):
             count = len(assessment_ids)
             text = f"{count} staff safety assessment response{'s' if count != 1 else ''}"
             links.append((text, "assessment", assessment_ids[0]))
+        previous: QWidget = self.source
         for text, kind, record_id in links:
             button = QPushButton(f"{text} ↗")
             button.setAccessibleName(f"Open {text}")
@@ -522,6 +525,11 @@ class IssueFormDialog(QDialog):
                 lambda _c=False, k=kind, i=record_id: self.context.open_record.emit(k, i)
             )
             self.links.addWidget(button)
+            # Links are made after the form is built; keep them in reading order for Tab.
+            QWidget.setTabOrder(previous, button)
+            previous = button
+        if links:
+            QWidget.setTabOrder(previous, self.event_report_ref)
         if not links:
             note = QLabel("Not linked to a round, meeting, assessment or defect review.")
             note.setWordWrap(True)
@@ -593,9 +601,9 @@ class IssueFormDialog(QDialog):
 
     def _update_computed(self) -> None:
         fields = self.current_fields()
-        self.risk_score.setText(self._score_text(fields.likelihood, fields.severity, "risk"))
+        self.risk_score.setText(self._score_text(fields.likelihood, fields.severity))
         self.feasibility_score.setText(
-            self._score_text(fields.mitigate_ability, fields.implement_ability, "feasibility")
+            self._score_text(fields.mitigate_ability, fields.implement_ability)
         )
         if self.detail is not None and self.detail.priority_rank is not None:
             self.rank.setText(f"{self.detail.priority_rank} on the Concerns board")
@@ -607,7 +615,7 @@ class IssueFormDialog(QDialog):
         self._show_status_rules(fields)
 
     @staticmethod
-    def _score_text(a: int | None, b: int | None, what: str) -> str:
+    def _score_text(a: int | None, b: int | None) -> str:
         if a is None or b is None:
             return "Rate both to get the score"
         return f"{a * b} of 25 ({a} × {b})"

@@ -36,7 +36,7 @@ from cuspdesk.ui.widgets.table_state import remember_column_widths
 from cuspdesk.ui.worker import run_in_background
 
 UNRATED = (-1, -1)
-STARTING_WIDTHS = (45, 75, 40, 270, 160, 130, 90, 90, 80)
+STARTING_WIDTHS = (45, 75, 40, 230, 145, 115, 90, 90, 80)
 
 
 class ConcernsScreen(Screen):

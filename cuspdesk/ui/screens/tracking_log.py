@@ -40,7 +40,7 @@ STARTING_WIDTHS = {
     "description": 380,
     "category": 110,
     "owner": 140,
-    "target_date": 95,
+    "target_date": 105,
     "date_identified": 95,
     "priority_rank": 50,
     "risk_score": 50,
@@ -125,6 +125,11 @@ class TrackingLogScreen(Screen):
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName("Problem loading the log")
         self.problem.hide()
+        self.empty_notice = QLabel(
+            "No issue matches these filters. Use “Clear filters” to see the whole log."
+        )
+        self.empty_notice.setAccessibleName("Nothing matches")
+        self.empty_notice.hide()
 
         self.table = RecordTable("Tracking log issues")
         self.table.setObjectName("tracking_log_table")
@@ -148,6 +153,7 @@ class TrackingLogScreen(Screen):
         layout.addLayout(search_row)
         layout.addLayout(filters)
         layout.addWidget(self.problem)
+        layout.addWidget(self.empty_notice)
         layout.addWidget(self.table, 1)
 
         self.model.loading_changed.connect(self._loading_changed)
@@ -306,6 +312,7 @@ class TrackingLogScreen(Screen):
         total = self.model.total
         noun = "issue" if total == 1 else "issues"
         self.count_label.setText(f"{total:,} {noun}")
+        self.empty_notice.setVisible(total == 0)
 
     def _show_problem(self, message: str) -> None:
         self.problem.setText(f"⚠ The log could not be loaded: {message}")
