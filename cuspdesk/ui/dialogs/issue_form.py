@@ -255,6 +255,9 @@ class IssueFormDialog(QDialog):
         box.addWidget(self.errors.add(name, widget))
         caption = QLabel(label)
         caption.setBuddy(widget)
+        # The underlined mnemonic letter is drawn without kerning, a few pixels wider
+        # than Qt measures it; leave room so the last letter is not cut off.
+        caption.setMinimumWidth(caption.sizeHint().width() + 4)
         form.addRow(caption, container)
         self._watch(name, widget)
 
@@ -354,7 +357,7 @@ class IssueFormDialog(QDialog):
         self._field(form, "Strate&gic aim", "aim_id", self.aim)
         self._field(
             form,
-            "&Target date for follow-up",
+            "&Target date",
             "target_date",
             self.target_date,
             hint="Ctrl+Delete empties a date.",
