@@ -101,13 +101,20 @@ def test_status_bar_shows_the_database_and_the_counts(
     qtbot.waitUntil(lambda: label.text().startswith(f"{counts.open + 1} open"))
 
 
-def test_print_briefing_waits_for_the_printing_module(window: MainWindow) -> None:
+def test_print_briefing_opens_the_preview_once_printing_is_there(
+    qtbot: QtBot, window: MainWindow
+) -> None:
     assert window.print_action.shortcut().toString() == "Ctrl+P"
     if importlib.util.find_spec("cuspdesk.ui.print_preview") is None:
         assert not window.print_action.isEnabled()
         assert "not in this version" in window.print_action.toolTip()
-    else:
-        assert window.print_action.isEnabled()
+        return
+    assert window.print_action.isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    previews = [w for w in QApplication.topLevelWidgets() if w.accessibleName() == "Print preview"]
+    assert len(previews) == 1 and previews[0].isVisible()
+    assert "briefing" in previews[0].windowTitle().lower()
+    settle(qtbot)
 
 
 def test_about_box_names_the_version_and_the_database(
