@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import importlib.util
 import os
+import re
 import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
     QApplication,
     QComboBox,
     QLabel,
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QTableView,
+    QWidget,
 )
 from pytestqt.qtbot import QtBot
 
@@ -31,6 +35,7 @@ from cuspdesk.db import Database, open_database
 from cuspdesk.services import issues, units
 from cuspdesk.ui.database_open import open_for_gui
 from cuspdesk.ui.dialogs.issue_form import IssueFormDialog
+from cuspdesk.ui.dialogs.welcome import WelcomeDialog
 from cuspdesk.ui.main_window import MainWindow
 from cuspdesk.ui.screens.tracking_log import TrackingLogScreen
 from ui.qt_helpers import DialogAnswerer, find, open_window, settle, type_into, windows
@@ -157,6 +162,35 @@ def test_a_second_unit_brings_the_unit_picker(qtbot: QtBot, demo_db: Database) -
 
 def test_one_unit_needs_no_picker(window: MainWindow) -> None:
     assert not find(window, QComboBox, "Unit").isVisible()
+
+
+def unnamed_controls(root: QWidget) -> list[str]:
+    """Focusable controls without an accessible name (parts of combos and date boxes aside)."""
+    missing = []
+    for widget in root.findChildren(QWidget):
+        if widget.focusPolicy() == Qt.FocusPolicy.NoFocus or not widget.isVisibleTo(root):
+            continue
+        if isinstance(widget.parentWidget(), QComboBox | QAbstractSpinBox):
+            continue
+        if not widget.accessibleName():
+            missing.append(f"{type(widget).__name__} {getattr(widget, 'text', lambda: '')()!r}")
+    return missing
+
+
+def test_every_control_has_an_accessible_name(
+    qtbot: QtBot, window: MainWindow, demo_db: Database, db: Database
+) -> None:
+    for screen in window.screens:
+        window.show_screen(screen.key)
+        settle(qtbot)
+    assert unnamed_controls(window) == []
+    window.context.open_record.emit("issue", issues.get_issue_by_number(demo_db, 1, 5).id)
+    form = windows(IssueFormDialog)[0]
+    assert unnamed_controls(form) == []
+    welcome = WelcomeDialog(db)
+    welcome.show()
+    assert unnamed_controls(welcome) == []
+    welcome.close()
 
 
 # --- closing with unsaved work ---------------------------------------------------------
@@ -368,3 +402,29 @@ def test_a_locked_database_can_be_given_up_on(locked: Callable[[], None], demo_p
     assert open_for_gui(str(demo_path)) is None
     assert "locked" in answered.seen[0]
     assert len(answered.seen) == 2
+
+
+def mnemonics(root: QWidget) -> list[str]:
+    """The Alt+letter keys of the visible labels, buttons and check boxes under ``root``."""
+    keys = []
+    for widget in root.findChildren(QLabel) + root.findChildren(QAbstractButton):
+        if not widget.isVisibleTo(root):
+            continue
+        found = re.search(r"&([^&\s])", widget.text().replace("&&", ""))
+        if found and (not isinstance(widget, QLabel) or widget.buddy() is not None):
+            keys.append(found.group(1).lower())
+    return keys
+
+
+def test_alt_letters_never_clash_on_a_screen(qtbot: QtBot, window: MainWindow) -> None:
+    menus = [re.search(r"&(\w)", a.text()).group(1).lower() for a in window.menuBar().actions()]  # type: ignore[union-attr]
+    for screen in window.screens:
+        window.show_screen(screen.key)
+        settle(qtbot)
+        keys = menus + mnemonics(window)
+        clashes = sorted({k for k in keys if keys.count(k) > 1})
+        assert clashes == [], f"{screen.title}: Alt+{clashes} reach more than one control"
+    window.new_issue_action.trigger()
+    form = windows(IssueFormDialog)[0]
+    keys = mnemonics(form)
+    assert sorted({k for k in keys if keys.count(k) > 1}) == []

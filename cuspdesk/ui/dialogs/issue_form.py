@@ -187,6 +187,7 @@ class IssueFormDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setAccessibleName("Issue fields")
 
         self.save_button = QPushButton("Save")
         self.save_button.setAccessibleName("Save")
@@ -369,7 +370,7 @@ class IssueFormDialog(QDialog):
         box, form = self._form("Plan", labels_above=True)
         self.action_plan = _text_box("Action plan", 3)
         self.barriers = _text_box("Barriers needing executive help", 3)
-        self.needs_executive = QCheckBox("Needs the e&xecutive's help")
+        self.needs_executive = QCheckBox("Needs the exe&cutive's help")
         self.needs_executive.setAccessibleName("Needs the executive")
         self._field(form, "&Action plan", "action_plan", self.action_plan)
         self._field(form, "&Barriers needing executive help", "barriers", self.barriers)
@@ -406,7 +407,7 @@ class IssueFormDialog(QDialog):
         self._field(form, "Date resolved", "date_resolved", self.date_resolved)
         self._field(
             form,
-            "How we &know the risk is reduced",
+            "How &we know the risk is reduced",
             "risk_reduced_evidence",
             self.risk_reduced_evidence,
             hint="Needed before the issue can be closed: the measure, audit or observation.",

@@ -101,7 +101,7 @@ class ConcernsScreen(Screen):
         self.table.row_activated.connect(self._open_row)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
 
-        self.up_button = QPushButton("Move &up")
+        self.up_button = QPushButton("Move u&p")
         self.up_button.setAccessibleName("Move up")
         self.up_button.setToolTip("Move the selected concern one place up (Ctrl+Up)")
         self.down_button = QPushButton("Move &down")

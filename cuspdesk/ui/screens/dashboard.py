@@ -152,7 +152,7 @@ class DashboardScreen(Screen):
         )
         for record_list in self.lists:
             record_list.record_chosen.connect(self.context.open_record.emit)
-        self.show_overdue_button = QPushButton("Show all overdue in the &log")
+        self.show_overdue_button = QPushButton("&Show all overdue in the log")
         self.show_overdue_button.setAccessibleName("Show all overdue issues in the tracking log")
         self.show_overdue_button.clicked.connect(self.show_overdue_requested.emit)
 
@@ -160,8 +160,8 @@ class DashboardScreen(Screen):
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(12)
         grid.addWidget(self._panel("&Overdue", self.overdue_list, self.show_overdue_button), 0, 0)
-        grid.addWidget(self._panel(f"D&ue in {DUE_SOON_DAYS} days", self.due_list), 0, 1)
-        grid.addWidget(self._panel("Waiting on the &executive", self.executive_list), 0, 2)
+        grid.addWidget(self._panel(f"&Due in {DUE_SOON_DAYS} days", self.due_list), 0, 1)
+        grid.addWidget(self._panel("Waiting on the e&xecutive", self.executive_list), 0, 2)
         grid.addWidget(self._panel("&Coming up", self.coming_list), 1, 0)
         grid.addWidget(self._panel("&Top five concerns", self.concerns_list), 1, 1)
         grid.addWidget(self._panel("Recent &learning from defects", self.reviews_list), 1, 2)
