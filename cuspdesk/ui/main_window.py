@@ -37,6 +37,7 @@ from cuspdesk.ui.screens.dashboard import DashboardScreen
 from cuspdesk.ui.screens.registry import SCREENS
 from cuspdesk.ui.screens.tracking_log import TrackingLogScreen
 from cuspdesk.ui.settings import app_settings
+from cuspdesk.ui.widgets.record_table import FOCUS_FRAME
 from cuspdesk.ui.widgets.unsaved import HoldsUnsavedWork, SaveChoice, ask_to_save
 from cuspdesk.ui.worker import run_in_background
 
@@ -67,6 +68,10 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setAccessibleName("Sections")
         self.sidebar.setObjectName("sidebar")
+        # Roomy rows: an easy target for a hurried click, still nine rows in little height.
+        self.sidebar.setStyleSheet(
+            FOCUS_FRAME.format(widget="QListWidget") + " QListWidget::item { padding: 5px 4px; }"
+        )
         self.stack = QStackedWidget()
         for number, screen in enumerate(self.screens, start=1):
             item = QListWidgetItem(screen.title)

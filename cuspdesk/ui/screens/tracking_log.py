@@ -40,7 +40,7 @@ STARTING_WIDTHS = {
     "description": 380,
     "category": 110,
     "owner": 140,
-    "target_date": 105,
+    "target_date": 112,
     "date_identified": 95,
     "priority_rank": 50,
     "risk_score": 50,

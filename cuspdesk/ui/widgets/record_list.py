@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
+from cuspdesk.ui.widgets.record_table import FOCUS_FRAME
+
 _RECORD = Qt.ItemDataRole.UserRole
 
 
@@ -38,6 +40,7 @@ class RecordList(QListWidget):
         self.setUniformItemSizes(False)
         self.setMinimumWidth(120)
         self.setSpacing(3)
+        self.setStyleSheet(FOCUS_FRAME.format(widget="QListWidget"))
         self.itemActivated.connect(self._open)
         self.itemDoubleClicked.connect(self._open)
 
