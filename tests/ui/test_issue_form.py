@@ -340,3 +340,25 @@ def test_save_and_close_from_the_question(qtbot: QtBot, demo_db: Database) -> No
         demo_db, issues.IssueQuery(unit_id=demo_unit(demo_db), text="Sharps bin overfull in bay C")
     )
     assert found.total == 1
+
+
+def test_save_also_adds_a_note_typed_but_not_yet_added(qtbot: QtBot, demo_db: Database) -> None:
+    issue = issue_number(demo_db, 20)
+    form = open_form(qtbot, demo_db, issue.id)
+    type_into(find(form, QLineEdit, "Location"), " (west end)")
+    type_into(find(form, QPlainTextEdit, "New note"), "Spoke to estates; survey booked")
+    click(qtbot, form, "Save")
+    saved = issues.get_issue(demo_db, issue.id)
+    assert saved.fields.location.endswith("(west end)")
+    assert any(n.text == "Spoke to estates; survey booked" for n in saved.notes)
+    assert find(form, QPlainTextEdit, "New note").toPlainText() == ""
+    assert not form.has_unsaved_changes()
+
+
+def test_a_new_issue_saved_with_a_note_keeps_both(qtbot: QtBot, demo_db: Database) -> None:
+    form = open_form(qtbot, demo_db)
+    type_into(find(form, QPlainTextEdit, "Description"), "Glucometer strips expired in bay D")
+    type_into(find(form, QPlainTextEdit, "New note"), "Pharmacy told")
+    click(qtbot, form, "Save")
+    saved = issues.get_issue(demo_db, form.issue_id or 0)
+    assert [n.text for n in saved.notes if n.kind == "note"] == ["Pharmacy told"]

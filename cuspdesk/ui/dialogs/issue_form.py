@@ -696,8 +696,7 @@ class IssueFormDialog(QDialog):
             return False
         finally:
             QApplication.restoreOverrideCursor()
-        self._saved(detail)
-        return True
+        return self._saved(detail)
 
     def _write(self, fields: IssueFields, target: str, note: str, version: int) -> IssueDetail:
         assert self.unit_id is not None
@@ -714,7 +713,9 @@ class IssueFormDialog(QDialog):
             status_note=note,
         )
 
-    def _saved(self, detail: IssueDetail) -> None:
+    def _saved(self, detail: IssueDetail) -> bool:
+        """After a save: show what was stored, and add a note typed but not yet added
+        (a person pressing Save expects everything on the form to be kept)."""
         pending_note = self.notes.pending_text()
         self._load_detail(detail)
         self.notes.set_pending_text(pending_note)
@@ -725,6 +726,7 @@ class IssueFormDialog(QDialog):
         self.context.changed("issue")
         self.context.status_message.emit(f"Issue {detail.number} saved.")
         self.saved.emit(detail.id)
+        return not pending_note.strip() or self.notes.add()
 
     def _save_and_close(self) -> None:
         if self.save_changes():
@@ -767,8 +769,7 @@ class IssueFormDialog(QDialog):
         except CuspDeskError as error:
             self.errors.show_message(str(error))
             return False
-        self._saved(detail)
-        return True
+        return self._saved(detail)
 
     def _conflict_rows(self, exc: ConflictError, target: str) -> list[tuple[str, str, str]]:
         rows = [

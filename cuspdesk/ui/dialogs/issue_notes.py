@@ -88,7 +88,7 @@ class IssueNotesPanel(QGroupBox):
             self.history.scrollToBottom()
         saved = detail is not None
         self.add_button.setEnabled(saved)
-        self.hint.setText("" if saved else "Save the issue first, then add notes.")
+        self.hint.setText("" if saved else "A note typed here is added when you save the issue.")
         self.hint.setVisible(not saved)
 
     def pending_text(self) -> str:
