@@ -358,9 +358,9 @@ def test_any_word_in_a_description_finds_it(
 
 def sort_value(row: issues.IssueRow, key: str) -> object:
     values = {
-        "category": row.category.lower(),
-        "owner": row.owner.lower(),
-        "location": row.location.lower(),
+        "category": row.category.lower() or None,
+        "owner": row.owner.lower() or None,
+        "location": row.location.lower() or None,
         "status": [s.value for s in issues.IssueStatus].index(row.status),
     }
     return values.get(key, getattr(row, key))
