@@ -62,7 +62,8 @@ def backup_now(db: Database, dest: Path | None = None) -> Path:
         target = target / default_backup_path(source).name
     if target.resolve() == source.resolve():
         raise StorageError("A backup cannot be written over the database itself.")
-    if not target.parent.is_dir():
+    if dest is not None and not target.parent.is_dir():
+        # The backups folder is made on first use; a folder the person named must exist.
         raise StorageError(f"The folder {target.parent} does not exist.")
     return sqlite_backup(source, target)
 
@@ -107,7 +108,9 @@ def validate_backup_file(path: Path) -> None:
                 revision = found[0] if found else None
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as exc:
+        if "malformed" in str(exc):
+            raise StorageError(f"{path} is damaged, so it was not restored.") from None
         raise StorageError(f"{path} is not a CUSPDesk database, so it was not restored.") from None
     if rows != ["ok"]:
         raise StorageError(f"{path} is damaged, so it was not restored.")
