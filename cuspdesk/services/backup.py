@@ -29,6 +29,10 @@ PG_DUMP_HINT = (
     "This database is on a PostgreSQL server; back it up there with pg_dump "
     "(for example: pg_dump --format=custom --file=cuspdesk.dump DATABASE_URL)."
 )
+PG_RESTORE_HINT = (
+    "This database is on a PostgreSQL server; restore it there with pg_restore "
+    "(for example: pg_restore --clean --dbname=DATABASE_URL cuspdesk.dump)."
+)
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,9 @@ def restore(target: str, backup_file: Path) -> tuple[Path, Path]:
     validate_backup_file(backup_file)
     db = open_database(target)
     try:
-        db_path = _require_file(db)
+        if db.path is None:
+            raise CuspDeskError(PG_RESTORE_HINT)
+        db_path = db.path
         if db.read_only:
             raise StorageError(db.read_only_reason or "The database is read-only.")
         if db_path.resolve() == backup_file.resolve():

@@ -20,7 +20,7 @@ from cuspdesk.db import (
 )
 from cuspdesk.errors import CuspDeskError, StorageError
 from cuspdesk.services import backup, units
-from cuspdesk.services.backup import PG_DUMP_HINT
+from cuspdesk.services.backup import PG_DUMP_HINT, PG_RESTORE_HINT
 
 
 def unit_names(path: Path) -> list[str]:
@@ -269,4 +269,4 @@ def test_a_server_database_is_restored_with_its_own_tools(
     url = pg_db.engine.url.render_as_string(hide_password=False)
     with pytest.raises(CuspDeskError) as caught:
         backup.restore(url, good)
-    assert str(caught.value) == PG_DUMP_HINT
+    assert str(caught.value) == PG_RESTORE_HINT
