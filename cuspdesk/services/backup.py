@@ -54,7 +54,9 @@ def _require_file(db: Database) -> Path:
 
 
 def default_backup_path(db_path: Path, label: str = "manual") -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    # Microseconds: two backups (or two restores' safety copies) in one second must
+    # not overwrite each other.
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     return backup_folder(db_path) / f"{db_path.stem}-{label}-{stamp}.sqlite3"
 
 

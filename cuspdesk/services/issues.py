@@ -927,7 +927,7 @@ def _filters(query: IssueQuery, on: date) -> list[ColumnElement[bool]]:
             exists().where(IssueNote.issue_id == SafetyIssue.id, contains(IssueNote.text, word)),
         ]
         digits = word.lstrip("#")
-        if digits.isdigit() and len(digits) < 10:
+        if digits.isdecimal() and len(digits) < 10:
             matches.append(SafetyIssue.number == int(digits))
         where.append(or_(*matches))
     return where

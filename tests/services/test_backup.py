@@ -270,3 +270,24 @@ def test_a_server_database_is_restored_with_its_own_tools(
     with pytest.raises(CuspDeskError) as caught:
         backup.restore(url, good)
     assert str(caught.value) == PG_RESTORE_HINT
+
+
+def test_two_backups_in_the_same_second_are_both_kept(live: Database) -> None:
+    first = backup.backup_now(live)
+    units.create_unit(live, units.UnitFields(name="Second"))
+    second = backup.backup_now(live)
+    assert first != second
+    assert unit_names(first) == ["5 West Medical"]
+    assert unit_names(second) == ["5 West Medical", "Second"]
+
+
+def test_two_restores_in_quick_succession_keep_both_safety_copies(
+    live: Database, tmp_path: Path
+) -> None:
+    monday = backup.backup_now(live, tmp_path / "monday.sqlite3")
+    units.create_unit(live, units.UnitFields(name="Tuesday's work"))
+    path = closed(live)
+    _db, first_safety = backup.restore(str(path), monday)
+    _db, second_safety = backup.restore(str(path), monday)
+    assert first_safety != second_safety
+    assert unit_names(first_safety) == ["5 West Medical", "Tuesday's work"]
