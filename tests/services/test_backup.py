@@ -114,6 +114,19 @@ def test_a_healthy_database_passes_the_check(any_db: Database) -> None:
     assert report.summary() == "The database is in good order."
 
 
+def test_a_database_left_at_an_older_schema_fails_the_check(tmp_path: Path) -> None:
+    path = tmp_path / "older.sqlite3"
+    older = Database(create_engine(f"sqlite:///{path.as_posix()}"), path=path)
+    try:
+        upgrade_to(older, "0001")
+        report = backup.check_database(older)
+    finally:
+        older.dispose()
+    assert not report.ok
+    assert report.revision == "0001"
+    assert report.problems == (f"the schema is at 0001, expected {head_revision()}",)
+
+
 def test_records_pointing_at_missing_records_fail_the_check(live: Database) -> None:
     path = closed(live)
     conn = sqlite3.connect(path)
