@@ -601,6 +601,7 @@ def update_issue(
     expected_version: int,
     status: str | None = None,
     status_note: str = "",
+    status_date: date | None = None,
 ) -> IssueDetail:
     """Save the form; with ``status`` the change of status is checked against the new values.
 
@@ -622,7 +623,8 @@ def update_issue(
             if getattr(issue, name) != value:
                 setattr(issue, name, value)
         if status is not None and status != issue.status:
-            _apply_status(session, issue, _status(status), note=status_note, on=today())
+            on = _status_date(status_date, issue)
+            _apply_status(session, issue, _status(status), note=status_note, on=on)
         elif issue.status == IssueStatus.CLOSED.value and not issue.risk_reduced_evidence:
             raise ValidationError(
                 "A closed issue must keep “How we know the risk is reduced”; reopen it first "
@@ -675,6 +677,24 @@ def status_problems(current: str, target: str, data: IssueFields, note: str = ""
             "An issue can only be closed once “How we know the risk is reduced” is filled in."
         )
     return problems
+
+
+def _status_date(on: date | None, issue: SafetyIssue) -> date:
+    """The day a status change happened: today unless the person says otherwise."""
+    if on is None:
+        return today()
+    check = Checker()
+    check.date_in_range("status_date", "The date of the change", on)
+    check.not_future("status_date", "The date of the change", on)
+    check.not_before(
+        "status_date",
+        "The date of the change",
+        on,
+        issue.date_identified,
+        "the date the issue was identified",
+    )
+    check.raise_if_any()
+    return on
 
 
 def _apply_status(
@@ -738,8 +758,12 @@ def change_status(
     *,
     note: str = "",
     expected_version: int | None = None,
+    on: date | None = None,
 ) -> IssueDetail:
-    """Move one issue along the workflow (also used for bulk changes, one issue at a time)."""
+    """Move one issue along the workflow (also used for bulk changes, one issue at a time).
+
+    ``on`` is the day the change happened, for changes recorded after the fact.
+    """
     with db.session() as session:
         issue = _get_issue(session, issue_id)
         if expected_version is not None and issue.version != expected_version:
@@ -749,7 +773,7 @@ def change_status(
             )
         target = _status(status)
         if target.value != issue.status:
-            _apply_status(session, issue, target, note=note, on=today())
+            _apply_status(session, issue, target, note=note, on=_status_date(on, issue))
             session.flush()
         return _detail(session, issue)
 
