@@ -291,6 +291,55 @@ def test_closing_straight_from_open_and_blocked_sets_both_dates(
         assert (closed.fields.date_resolved, closed.date_closed) == (today(), today())
 
 
+def test_a_change_recorded_after_the_fact_carries_its_own_day(
+    any_db: Database, make_issue: IssueMaker
+) -> None:
+    identified = today() - timedelta(days=10)
+    issue = make_issue(date_identified=identified, **COMPLETE)
+    resolved = issues.change_status(any_db, issue.id, "resolved", on=today() - timedelta(days=4))
+    assert resolved.fields.date_resolved == today() - timedelta(days=4)
+    assert resolved.notes[-1].note_date == today() - timedelta(days=4)
+    closed = issues.update_issue(
+        any_db,
+        issue.id,
+        resolved.fields,
+        expected_version=resolved.version,
+        status="closed",
+        status_date=today() - timedelta(days=2),
+    )
+    assert (closed.fields.date_resolved, closed.date_closed) == (
+        today() - timedelta(days=4),
+        today() - timedelta(days=2),
+    )
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [
+        (1, "The date of the change cannot be in the future."),
+        (-11, "The date of the change cannot be before the date the issue was identified."),
+    ],
+)
+def test_the_day_of_a_change_must_have_happened_since_the_issue_was_found(
+    any_db: Database, make_issue: IssueMaker, days: int, message: str
+) -> None:
+    issue = make_issue(date_identified=today() - timedelta(days=10))
+    with pytest.raises(ValidationError) as caught:
+        issues.change_status(any_db, issue.id, "in_progress", on=today() + timedelta(days=days))
+    assert problems(caught.value) == [("status_date", message)]
+    with pytest.raises(ValidationError) as from_form:
+        issues.update_issue(
+            any_db,
+            issue.id,
+            issue.fields,
+            expected_version=issue.version,
+            status="in_progress",
+            status_date=today() + timedelta(days=days),
+        )
+    assert problems(from_form.value) == [("status_date", message)]
+    assert issues.get_issue(any_db, issue.id) == issue
+
+
 def test_reopening_keeps_the_history_as_notes_and_audit(
     any_db: Database, make_issue: IssueMaker
 ) -> None:
