@@ -100,6 +100,9 @@ SORT_KEYS = (
     "location",
 )
 ROW_DESCRIPTION_CHARS = 500
+DATE_RESOLVED_NEEDS_STATUS = (
+    "Only a resolved or closed issue has a date resolved; clear the date or change the status."
+)
 
 
 # --- plain data ----------------------------------------------------------------------
@@ -545,6 +548,8 @@ def create_issue_in(
         raise NotFoundError("That unit no longer exists.")
     clean = _clean(session, unit_id, data)
     target_status = _status(status)
+    if target_status.is_active and clean.date_resolved is not None:
+        raise ValidationError(DATE_RESOLVED_NEEDS_STATUS, "date_resolved")
     issue = SafetyIssue(
         unit_id=unit_id,
         number=_next_number(session, unit_id),
@@ -631,6 +636,8 @@ def update_issue(
                 "if that has changed.",
                 "risk_reduced_evidence",
             )
+        if IssueStatus(issue.status).is_active and issue.date_resolved is not None:
+            raise ValidationError(DATE_RESOLVED_NEEDS_STATUS, "date_resolved")
         session.flush()
         return _detail(session, issue)
 

@@ -267,6 +267,47 @@ def test_resolving_and_closing_set_the_dates_and_reopening_clears_them(
     assert (reopened.fields.date_resolved, reopened.date_closed) == (None, None)
 
 
+def test_only_a_resolved_or_closed_issue_has_a_date_resolved(
+    any_db: Database, make_issue: IssueMaker
+) -> None:
+    issue = make_issue(**COMPLETE)
+    message = (
+        "Only a resolved or closed issue has a date resolved; clear the date or change the status."
+    )
+    with pytest.raises(ValidationError) as on_edit:
+        issues.update_issue(
+            any_db,
+            issue.id,
+            replace(issue.fields, date_resolved=today()),
+            expected_version=issue.version,
+        )
+    assert problems(on_edit.value) == [("date_resolved", message)]
+    with pytest.raises(ValidationError) as on_create:
+        make_issue(date_resolved=today())
+    assert problems(on_create.value) == [("date_resolved", message)]
+    assert issues.get_issue(any_db, issue.id) == issue
+    # Reopening from the form, which still shows the old date, clears it.
+    closed = issues.change_status(any_db, issue.id, "closed")
+    reopened = issues.update_issue(
+        any_db,
+        issue.id,
+        closed.fields,
+        expected_version=closed.version,
+        status="open",
+        status_note="Came back.",
+    )
+    assert reopened.fields.date_resolved is None
+    # A resolved issue's date can be corrected.
+    resolved = issues.change_status(any_db, issue.id, "resolved")
+    corrected = issues.update_issue(
+        any_db,
+        issue.id,
+        replace(resolved.fields, date_resolved=today() - timedelta(days=1)),
+        expected_version=resolved.version,
+    )
+    assert corrected.fields.date_resolved == today() - timedelta(days=1)
+
+
 def test_a_date_resolved_typed_by_the_team_is_kept(
     any_db: Database, make_issue: IssueMaker
 ) -> None:
