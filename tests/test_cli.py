@@ -20,7 +20,13 @@ import pytest
 from sentences import assert_plain_sentence
 
 from cuspdesk import __version__, cli
-from cuspdesk.db import ENV_VAR, Database, backup_folder, default_database_path
+from cuspdesk.db import (
+    ENV_VAR,
+    Database,
+    backup_folder,
+    default_database_path,
+    open_database,
+)
 from cuspdesk.services import units
 from cuspdesk.services.backup import PG_RESTORE_HINT
 
@@ -449,8 +455,6 @@ def test_ctrl_c_stops_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_unit_the_demo_made_is_readable_through_the_services(demo_file: Path) -> None:
-    from cuspdesk.db import open_database
-
     db = open_database(demo_file)
     try:
         assert [u.name for u in units.list_units(db)] == ["5 North Surgical ICU"]

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from cuspdesk.db import Actor, Database
 from cuspdesk.errors import StorageError, ValidationError
+from cuspdesk.models import Unit
 from cuspdesk.services import issues, measures, rounds, units
 from cuspdesk.services.audit import AuditRow, list_audit_events
 from cuspdesk.services.findings import FindingFields
@@ -194,8 +195,6 @@ def test_a_save_the_database_refuses_after_writing_leaves_no_audit_row(
     any_db: Database, unit: units.UnitInfo
 ) -> None:
     """The first record is flushed (and its audit event queued) before the second fails."""
-    from cuspdesk.models import Unit
-
     before = count_all(any_db)
     with pytest.raises(StorageError), any_db.session() as session:
         session.add(Unit(name="Written first"))

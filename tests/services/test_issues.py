@@ -11,10 +11,12 @@ from builders import IssueMaker, Team, issue_fields
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sentences import assert_plain_sentence
+from sqlalchemy import text
 
 from cuspdesk.db import Database
 from cuspdesk.errors import ConflictError, NotFoundError, ValidationError
-from cuspdesk.services import issues, units
+from cuspdesk.models import SafetyIssue
+from cuspdesk.services import assessments, defects, issues, meetings, rounds, units
 from cuspdesk.services.audit import list_audit_events
 from cuspdesk.services.validation import today
 
@@ -160,8 +162,6 @@ def test_dates_identified_must_be_real_and_not_in_the_future(
 def test_links_must_point_at_this_units_records(
     any_db: Database, unit: units.UnitInfo, team: Team
 ) -> None:
-    from cuspdesk.services import rounds
-
     icu = units.create_unit(any_db, units.UnitFields(name="ICU"))
     their_round = rounds.create_round(any_db, icu.id, rounds.RoundFields(today()))
     their_aim = units.create_aim(any_db, icu.id, units.AimFields("Zero CLABSI"))
@@ -265,8 +265,6 @@ def test_any_printable_unicode_description_round_trips_exactly(
 def test_the_source_record_is_named_in_words(
     any_db: Database, unit: units.UnitInfo, make_issue: IssueMaker
 ) -> None:
-    from cuspdesk.services import assessments, defects, meetings, rounds
-
     day = today() - timedelta(days=5)
     rnd = rounds.create_round(any_db, unit.id, rounds.RoundFields(day, area="Pods A and B"))
     meeting = meetings.create_meeting(any_db, unit.id, meetings.MeetingFields(day))
@@ -391,8 +389,6 @@ def test_two_people_saving_at_the_same_moment_one_wins_one_is_told(
 
 def test_a_race_on_the_server_is_caught_by_the_version_column(pg_db: Database) -> None:
     """Two PostgreSQL sessions read version 1; the second UPDATE finds no row and is refused."""
-    from cuspdesk.models import SafetyIssue
-
     unit = units.create_unit(pg_db, units.UnitFields(name="ICU"))
     issue = issues.create_issue(pg_db, unit.id, issue_fields())
     with pytest.raises(ConflictError) as caught, pg_db.session() as slow:
@@ -497,10 +493,6 @@ def test_allowed_statuses_follow_the_transitions() -> None:
 
 def test_two_laptops_numbering_at_once_on_the_server_both_get_saved(pg_db: Database) -> None:
     """Another session holds issue 2 uncommitted; our save waits, clashes, then takes 3."""
-    from sqlalchemy import text
-
-    from cuspdesk.models import SafetyIssue
-
     unit = units.create_unit(pg_db, units.UnitFields(name="ICU"))
     issues.create_issue(pg_db, unit.id, issue_fields("First"))
     outcome: dict[str, object] = {}

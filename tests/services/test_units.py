@@ -10,7 +10,7 @@ from sentences import assert_plain_sentence
 
 from cuspdesk.db import Database
 from cuspdesk.errors import NotFoundError, ValidationError
-from cuspdesk.services import issues, units
+from cuspdesk.services import issues, measures, units
 from cuspdesk.services.audit import list_audit_events
 from cuspdesk.services.validation import today
 
@@ -505,8 +505,6 @@ def test_a_role_must_come_from_the_roles_list(
 
 
 def test_a_goal_reads_one_of_this_units_measures(any_db: Database, unit: units.UnitInfo) -> None:
-    from cuspdesk.services import measures
-
     icu = units.create_unit(any_db, units.UnitFields(name="ICU"))
     theirs = measures.create_measure(any_db, icu.id, measures.MeasureFields("CLABSI"))
     mine = measures.create_measure(any_db, unit.id, measures.MeasureFields("Falls"))
