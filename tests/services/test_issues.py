@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -491,6 +492,25 @@ def test_allowed_statuses_follow_the_transitions() -> None:
     assert issues.allowed_statuses("resolved") == ["open", "in_progress", "closed"]
 
 
+def wait_for_a_lock_wait(db: Database, seconds: float = 60) -> bool:
+    """True once some session of this database waits for a lock another one holds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        # A new transaction each time: PostgreSQL keeps one pg_stat_activity
+        # snapshot for the whole of a transaction.
+        with db.engine.connect() as watcher:
+            waiting = watcher.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()"
+                )
+            ).scalar()
+        if waiting:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_two_laptops_numbering_at_once_on_the_server_both_get_saved(pg_db: Database) -> None:
     """Another session holds issue 2 uncommitted; our save waits, clashes, then takes 3."""
     unit = units.create_unit(pg_db, units.UnitFields(name="ICU"))
@@ -510,19 +530,8 @@ def test_two_laptops_numbering_at_once_on_the_server_both_get_saved(pg_db: Datab
         other.flush()
         worker = threading.Thread(target=save)
         worker.start()
-        with pg_db.engine.connect() as watcher:
-            for _ in range(200):
-                waiting = watcher.execute(
-                    text(
-                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                        "AND datname = current_database()"
-                    )
-                ).scalar()
-                if waiting:
-                    break
-                threading.Event().wait(0.05)
-            assert waiting, "our save never reached the clash"
-    worker.join(30)
+        assert wait_for_a_lock_wait(pg_db), "our save never reached the clash"
+    worker.join(60)
     assert "error" not in outcome, outcome
     detail = outcome["detail"]
     assert isinstance(detail, issues.IssueDetail)
