@@ -101,6 +101,9 @@ SORT_KEYS = (
     "location",
 )
 ROW_DESCRIPTION_CHARS = 500
+DATE_RESOLVED_NEEDS_STATUS = (
+    "Only a resolved or closed issue has a date resolved; clear the date or change the status."
+)
 
 
 # --- plain data ----------------------------------------------------------------------
@@ -546,6 +549,8 @@ def create_issue_in(
         raise NotFoundError("That unit no longer exists.")
     clean = _clean(session, unit_id, data)
     target_status = _status(status)
+    if target_status.is_active and clean.date_resolved is not None:
+        raise ValidationError(DATE_RESOLVED_NEEDS_STATUS, "date_resolved")
     issue = SafetyIssue(
         unit_id=unit_id,
         number=_next_number(session, unit_id),
@@ -638,6 +643,8 @@ def update_issue(
                 "if that has changed.",
                 "risk_reduced_evidence",
             )
+        if IssueStatus(issue.status).is_active and issue.date_resolved is not None:
+            raise ValidationError(DATE_RESOLVED_NEEDS_STATUS, "date_resolved")
         session.flush()
         return _detail(session, issue)
 
@@ -952,7 +959,7 @@ def _filters(query: IssueQuery, on: date) -> list[ColumnElement[bool]]:
     for word in search_words(query.text):
         matches: list[ColumnElement[bool]] = [matches_word(word)]
         digits = word.lstrip("#")
-        if digits.isdigit() and len(digits) < 10:
+        if digits.isdecimal() and len(digits) < 10:
             matches.append(SafetyIssue.number == int(digits))
         where.append(or_(*matches))
     return where

@@ -15,8 +15,11 @@ LIKE_ESCAPE = "\\"
 
 
 def search_words(text: str) -> list[str]:
-    """The words of a search box, split on any white space."""
-    return [word for word in re.split(r"\s+", text.strip()) if word]
+    """The words of a search box, split on white space and invisible control characters.
+
+    A pasted NUL would otherwise reach PostgreSQL, which refuses it in text.
+    """
+    return [word for word in re.split(r"[\s\x00-\x1f\x7f]+", text) if word]
 
 
 def _pattern(word: str) -> str:
