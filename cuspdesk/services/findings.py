@@ -33,6 +33,26 @@ class FindingFields:
     needs_executive: bool = False
     barriers: str = ""
 
+    def is_blank(self) -> bool:
+        """Nothing typed at all: an empty row left in the form, safe to skip."""
+        return not (
+            self.description.strip()
+            or self.location.strip()
+            or self.action_plan.strip()
+            or self.barriers.strip()
+            or self.needs_executive
+            or any(
+                value is not None
+                for value in (
+                    self.category_id,
+                    self.owner_id,
+                    self.target_date,
+                    self.likelihood,
+                    self.severity,
+                )
+            )
+        )
+
 
 def create_findings(
     session: Session,
@@ -45,11 +65,15 @@ def create_findings(
     meeting_id: int | None = None,
     defect_review_id: int | None = None,
 ) -> list[SafetyIssue]:
-    """Create one issue per finding; problems are reported per finding number."""
+    """Create one issue per finding; problems are reported per finding number.
+
+    Empty rows are skipped; a row with anything typed in it but no description
+    is refused rather than dropped, so no half-written finding is lost.
+    """
     created: list[SafetyIssue] = []
     problems: list[Problem] = []
     for number, finding in enumerate(findings, start=1):
-        if not finding.description.strip():
+        if finding.is_blank():
             continue
         data = IssueFields(
             description=finding.description,

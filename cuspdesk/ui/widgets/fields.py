@@ -64,6 +64,9 @@ class PickList(QComboBox):
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
         self.empty_label = empty_label
+        # Long names must not force the whole form wider than the window.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(12)
 
     def set_items(self, items: Iterable[tuple[int, str]], keep: int | None = None) -> None:
         current = self.value() if keep is None else keep
