@@ -186,6 +186,7 @@ def create_review(
             source=IssueSource.DEFECT_REVIEW,
             identified=clean.review_date,
             defect_review_id=review.id,
+            noun="Action",
         )
         session.flush()
         return _detail(session, review)
@@ -217,6 +218,7 @@ def update_review(
             source=IssueSource.DEFECT_REVIEW,
             identified=clean.review_date,
             defect_review_id=review.id,
+            noun="Action",
         )
         session.flush()
         return _detail(session, review)

@@ -64,11 +64,13 @@ def create_findings(
     round_id: int | None = None,
     meeting_id: int | None = None,
     defect_review_id: int | None = None,
+    noun: str = "Finding",
 ) -> list[SafetyIssue]:
     """Create one issue per finding; problems are reported per finding number.
 
     Empty rows are skipped; a row with anything typed in it but no description
-    is refused rather than dropped, so no half-written finding is lost.
+    is refused rather than dropped, so no half-written finding is lost. ``noun``
+    is what the form calls a row ("Action 2: …") in the problems it reports.
     """
     created: list[SafetyIssue] = []
     problems: list[Problem] = []
@@ -96,7 +98,7 @@ def create_findings(
             created.append(create_issue_in(session, unit_id, data))
         except ValidationError as exc:
             problems.extend(
-                Problem(f"findings.{number}.{p.field}", f"Finding {number}: {p.message}")
+                Problem(f"findings.{number}.{p.field}", f"{noun} {number}: {p.message}")
                 for p in exc.problems
             )
     if problems:

@@ -198,6 +198,7 @@ def create_meeting(
             source=IssueSource.MEETING,
             identified=clean.meeting_date,
             meeting_id=meeting.id,
+            noun="Action",
         )
         session.flush()
         return _detail(session, meeting)
@@ -231,6 +232,7 @@ def update_meeting(
             source=IssueSource.MEETING,
             identified=clean.meeting_date,
             meeting_id=meeting.id,
+            noun="Action",
         )
         session.flush()
         return _detail(session, meeting)

@@ -29,7 +29,12 @@ W = TypeVar("W", bound=QWidget)
 
 
 def find(root: QWidget, name: str, kind: type[W] = QWidget) -> W:  # type: ignore[assignment]
-    """The one widget under ``root`` with this accessible name (visible ones win ties)."""
+    """The one widget under ``root`` with this accessible name (visible ones win ties).
+
+    Pending events run first, as they would before a person's next click: widgets a
+    layout just received are shown by a queued call.
+    """
+    QApplication.processEvents()
     found = [w for w in root.findChildren(kind) if w.accessibleName() == name]
     if len(found) > 1:
         found = [w for w in found if w.isVisibleTo(root)]
