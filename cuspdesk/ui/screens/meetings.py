@@ -158,10 +158,10 @@ class MeetingsScreen(ListFormScreen):
         decided.add_wide(self.decisions)
 
         actions = FormSection("New actions", errors)
-        self.actions = FindingsTable("Action", field_prefix="findings")
-        self.actions.attach_errors(errors)
-        self.actions.open_issue.connect(lambda issue: context.open_record.emit("issue", issue))
-        actions.add_wide(self.actions)
+        self.new_actions = FindingsTable("Action", field_prefix="findings")
+        self.new_actions.attach_errors(errors)
+        self.new_actions.open_issue.connect(lambda issue: context.open_record.emit("issue", issue))
+        actions.add_wide(self.new_actions)
 
         for section in (about, who, agenda, notes, decided, actions):
             self.form_layout.addWidget(section)
@@ -177,7 +177,7 @@ class MeetingsScreen(ListFormScreen):
             self.agenda,
             self.notes,
             self.decisions,
-            self.actions,
+            self.new_actions,
         )
 
     # --- ListFormScreen ---------------------------------------------------------------
@@ -191,7 +191,7 @@ class MeetingsScreen(ListFormScreen):
         self._kinds = choice_options(db, units.MEETING_KIND_LIST, unit_id)
         partner = units.current_executive_partner(db, unit_id)
         self._partner_id = partner.person_id if partner is not None else None
-        self.actions.set_options(choice_options(db, units.CATEGORY_LIST, unit_id), self._team)
+        self.new_actions.set_options(choice_options(db, units.CATEGORY_LIST, unit_id), self._team)
 
     def first_field(self) -> QWidget | None:
         return self.meeting_date
@@ -216,9 +216,9 @@ class MeetingsScreen(ListFormScreen):
         self.agenda.add_row()
         self.notes.clear()
         self.decisions.clear()
-        self.actions.set_existing(())
-        self.actions.clear_new()
-        self.actions.rows.add_row()
+        self.new_actions.set_existing(())
+        self.new_actions.clear_new()
+        self.new_actions.rows.add_row()
 
     def fill_record(self, record_id: int) -> None:
         detail = meetings.get_meeting(self.context.db, record_id)
@@ -247,8 +247,8 @@ class MeetingsScreen(ListFormScreen):
             decision = self.decisions.add_row()
             assert isinstance(decision, DecisionRow)
             decision.text.setValue(text)
-        self.actions.set_existing(detail.actions)
-        self.actions.clear_new()
+        self.new_actions.set_existing(detail.actions)
+        self.new_actions.clear_new()
 
     def save_record(self, unit_id: int) -> int:
         meeting_date = self.meeting_date.value()
@@ -267,8 +267,8 @@ class MeetingsScreen(ListFormScreen):
                 r.text.value() for r in self.decisions.editors() if isinstance(r, DecisionRow)
             ],
         )
-        actions = self.actions.findings()
-        self._saved_actions = self.actions.has_new()
+        actions = self.new_actions.findings()
+        self._saved_actions = self.new_actions.has_new()
         db = self.context.db
         if self.current_id is None:
             detail = meetings.create_meeting(db, unit_id, fields, actions)
