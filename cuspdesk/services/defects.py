@@ -111,6 +111,8 @@ def _clean(fields: DefectFields) -> DefectFields:
             f"shares.{number}", f"Who learned ({number})", share.audience, limit=300
         )
         if not audience:
+            if share.method.strip() or share.shared_on is not None:
+                check.add(f"shares.{number}", f"Say who the learning was shared with ({number}).")
             continue
         check.date_in_range(f"shares.{number}", f"When it was shared ({number})", share.shared_on)
         method = check.text(

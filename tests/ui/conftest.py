@@ -12,12 +12,15 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QAbstractScrollArea,
+    QAbstractSpinBox,
     QApplication,
     QComboBox,
     QLineEdit,
     QListWidget,
     QMessageBox,
     QPlainTextEdit,
+    QScrollArea,
     QWidget,
 )
 
@@ -44,6 +47,34 @@ def find(root: QWidget, name: str, kind: type[W] = QWidget) -> W:  # type: ignor
             f"{len(found)} widgets named {name!r} ({kind.__name__}); names seen: {names[:80]}"
         )
     return found[0]
+
+
+def unnamed_controls(root: QWidget) -> list[str]:
+    """Controls a keyboard can reach that a screen reader could not name."""
+    QApplication.processEvents()
+    missing = []
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisibleTo(root) or not widget.isEnabled():
+            continue
+        if not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            continue
+        if widget.focusProxy() is not None or _inside_compound(widget, root):
+            continue
+        if not widget.accessibleName():
+            missing.append(f"{type(widget).__name__} {widget.objectName()!r}")
+    return missing
+
+
+def _inside_compound(widget: QWidget, root: QWidget) -> bool:
+    """The line edit inside a combo or date box, the viewport of a list: named by their owner."""
+    parent = widget.parentWidget()
+    while parent is not None and parent is not root:
+        if isinstance(parent, QComboBox | QAbstractSpinBox | QAbstractScrollArea) and not (
+            isinstance(parent, QScrollArea)
+        ):
+            return True
+        parent = parent.parentWidget()
+    return False
 
 
 def find_all(root: QWidget, name: str, kind: type[W] = QWidget) -> list[W]:  # type: ignore[assignment]
@@ -138,6 +169,7 @@ class UiHelpers:
     find = staticmethod(find)
     find_all = staticmethod(find_all)
     names_under = staticmethod(names_under)
+    unnamed_controls = staticmethod(unnamed_controls)
     answer_next_dialog = staticmethod(answer_next_dialog)
     tick = staticmethod(tick)
     choose = staticmethod(choose)

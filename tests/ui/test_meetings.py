@@ -133,3 +133,13 @@ def test_meeting_problems_show_beside_their_fields_and_keep_the_input(
     ui.click(ui.find(screen, "Save meeting", QPushButton))
     assert screen.errors.messages() == {}
     assert len(meetings.list_meetings(context.db, small_unit["unit"].id)) == 1
+
+
+def test_every_control_on_a_past_meeting_has_a_name(
+    qtbot: Any, ui: Any, demo_context: AppContext
+) -> None:
+    screen = open_screen(qtbot, demo_context)
+    ui.find(screen, "Meetings", QTableView).selectRow(1)
+    ui.click(ui.find(screen, "Add decision", QPushButton))
+    ui.click(ui.find(screen, "Add action", QPushButton))
+    assert ui.unnamed_controls(screen) == []

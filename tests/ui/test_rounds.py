@@ -221,3 +221,13 @@ def test_leaving_a_changed_form_asks_first(
     assert ui.find(screen, "Area", QLineEdit).text() == "Night shift"
     assert not screen.has_unsaved_changes()
     assert len(rounds.list_rounds(context.db, small_unit["unit"].id)) == 1
+
+
+def test_every_control_on_a_logged_round_has_a_name(
+    qtbot: Any, ui: Any, demo_context: AppContext
+) -> None:
+    screen = open_screen(qtbot, demo_context)
+    ui.find(screen, "Safety rounds", QTableView).selectRow(1)
+    assert ui.find(screen, "Findings already in the tracking log", QTreeWidget).topLevelItemCount()
+    ui.click(ui.find(screen, "Add finding", QPushButton))
+    assert ui.unnamed_controls(screen) == []

@@ -86,7 +86,7 @@ class ListFormScreen(Screen):
         self.watcher = ChangeWatcher(self)
         self.watcher.changed.connect(self._on_edited)
 
-        self.record_list = RecordList(self.noun.capitalize(), self.title, columns, row_id)
+        self.record_list = RecordList(self.noun, self.plural, columns, row_id, name=self.title)
         self.record_list.current_changed.connect(self._on_pick)
         self.record_list.new_requested.connect(self.start_new)
         self.record_list.search_changed.connect(lambda _text: self._reload_list())
@@ -100,6 +100,7 @@ class ListFormScreen(Screen):
         self.form_scroll.setWidgetResizable(True)
         self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.form_scroll.setWidget(self.form_body)
+        self.form_scroll.setAccessibleName(f"{self.noun.capitalize()} form")
         self.state_note = QLabel()
         self.state_note.setAccessibleName("Save state")
         self.discard_button = QPushButton("&Discard changes")

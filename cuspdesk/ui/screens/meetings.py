@@ -106,6 +106,7 @@ class MeetingsScreen(ListFormScreen):
     record_kinds = ("meeting",)
     related_kinds = ("unit", "team", "issue")
     noun = "meeting"
+    plural = "meetings"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, COLUMNS, lambda r: r.id, parent)

@@ -26,7 +26,12 @@ COLUMNS: list[Column[RoundRow]] = [
     Column("Area", lambda r: r.area, stretch=True),
     Column("Executive", lambda r: r.executive_name),
     Column("Findings", lambda r: r.finding_count, numeric=True),
-    Column("Open", lambda r: r.open_finding_count, numeric=True),
+    Column(
+        "Open",
+        lambda r: r.open_finding_count,
+        numeric=True,
+        header_tip="Findings not yet resolved or closed",
+    ),
 ]
 
 
@@ -48,6 +53,7 @@ class RoundsScreen(ListFormScreen):
     record_kinds = ("round",)
     related_kinds = ("unit", "team", "issue")
     noun = "safety round"
+    plural = "safety rounds"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, COLUMNS, lambda r: r.id, parent)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractButton, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from cuspdesk.ui.widgets.form_errors import FieldErrors
 
@@ -41,6 +41,8 @@ class FormSection(QGroupBox):
 
     def add_wide(self, widget: QWidget, field: str | None = None, *, hint: str = "") -> QWidget:
         """Add a row that spans the whole width (check boxes, lists, tables)."""
+        if isinstance(widget, QAbstractButton) and not widget.accessibleName():
+            widget.setAccessibleName(plain_label(widget.text()))
         self.form.addRow(self._cell(widget, field, hint))
         return widget
 

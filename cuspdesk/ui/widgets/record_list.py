@@ -45,8 +45,11 @@ class RecordList(QWidget):
         *,
         multi_select: bool = False,
         new_label: str | None = None,
+        name: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``noun``/``plural`` name the records in sentences; ``name`` is the table's
+        spoken name (the plural, capitalised, unless given)."""
         super().__init__(parent)
         self.noun = noun
         self.plural = plural
@@ -66,7 +69,7 @@ class RecordList(QWidget):
         self.new_button.clicked.connect(self.new_requested)
         self.model: PlainRowsModel[Any] = PlainRowsModel(columns, row_id)
         self.view = QTableView()
-        self.view.setAccessibleName(plural)
+        self.view.setAccessibleName(name or plural.capitalize())
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(
