@@ -14,9 +14,10 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from cuspdesk import APP_NAME, __version__
+from cuspdesk.chart_command import add_chart_parser, run_chart
 from cuspdesk.errors import CuspDeskError
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="replace the database with a backup")
     restore.add_argument("file", type=Path, help="backup file to restore")
 
-    _add_chart_parser(sub)
+    add_chart_parser(sub)
     return parser
 
 
@@ -90,16 +91,6 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(
             f"“{text}” is not a date; write it as YYYY-MM-DD, for example 2026-03-31"
         ) from None
-
-
-def _add_chart_parser(sub: Any) -> None:
-    try:
-        from cuspdesk.chart_command import add_chart_parser
-    except ImportError:
-        chart = sub.add_parser("chart", help="draw a run or SPC chart from a CSV file")
-        chart.add_argument("args", nargs=argparse.REMAINDER)
-        return
-    add_chart_parser(sub)
 
 
 # --- commands ------------------------------------------------------------------------
@@ -126,6 +117,42 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_not_yet(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(f"cuspdesk: “{args.command}” is not available yet in this version.", file=err)
     return EXIT_USAGE
+
+
+def cmd_briefing(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from cuspdesk.reports.briefing import write_briefing
+    from cuspdesk.reports.document import check_writable
+    from cuspdesk.services.briefing import gather_briefing
+    from cuspdesk.services.units import find_unit
+
+    check_writable(args.out)
+    db = _open(args)
+    try:
+        unit = find_unit(db, args.unit)
+        data = gather_briefing(db, unit.id, args.date)
+    finally:
+        db.dispose()
+    write_briefing(args.out, data)
+    print(f"Wrote the pre-rounds briefing for “{unit.name}” to {args.out}.", file=out)
+    return EXIT_OK
+
+
+def cmd_summary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from cuspdesk.reports.document import check_writable
+    from cuspdesk.reports.summary import write_summary
+    from cuspdesk.services.briefing import gather_summary
+    from cuspdesk.services.units import find_unit
+
+    check_writable(args.out)
+    db = _open(args)
+    try:
+        unit = find_unit(db, args.unit)
+        data = gather_summary(db, unit.id)
+    finally:
+        db.dispose()
+    write_summary(args.out, data)
+    print(f"Wrote the executive summary for “{unit.name}” to {args.out}.", file=out)
+    return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -170,10 +197,6 @@ def cmd_restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_chart(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    try:
-        from cuspdesk.chart_command import run_chart
-    except ImportError:
-        return cmd_not_yet(args, out, err)
     return run_chart(args, out, err)
 
 
@@ -186,8 +209,8 @@ def cmd_gui(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 COMMANDS: dict[str | None, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     None: cmd_gui,
     "demo": cmd_demo,
-    "briefing": cmd_not_yet,
-    "summary": cmd_not_yet,
+    "briefing": cmd_briefing,
+    "summary": cmd_summary,
     "export": cmd_not_yet,
     "import": cmd_not_yet,
     "check": cmd_check,

@@ -86,9 +86,18 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "cuspdesk.sqlite3"
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrate once; each test copies the file, which is ten times faster than migrating."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    open_database(path).dispose()
+    return path
+
+
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
+def db(db_path: Path, _sqlite_template: Path) -> Iterator[Database]:
     """A fresh SQLite database file, migrated to the newest schema."""
+    shutil.copyfile(_sqlite_template, db_path)
     database = open_database(db_path)
     yield database
     wait_for_workers()
@@ -208,7 +217,9 @@ class ThrowawayCluster:
             self.user,
             "--auth=trust",
             "--encoding=UTF8",
-            "--no-locale",
+            # Codepoint order like --no-locale, but lower() and ILIKE know
+            # accented letters, as on a real server.
+            "--locale=C.UTF-8",
             "--no-sync",
         )
         options = (
@@ -277,7 +288,7 @@ def _admin_url(url: str, database: str) -> str:
 def _pg_unavailable(reason: str) -> None:
     """Fail under CI (a skipped PostgreSQL run must not pass silently), skip elsewhere."""
     message = f"PostgreSQL tests need a server: {reason}"
-    if os.environ.get("CI"):
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
         pytest.fail(message, pytrace=False)
     print(message, file=sys.stderr)
     pytest.skip(message)
@@ -288,6 +299,14 @@ def postgres_url() -> Iterator[str]:
     """A real PostgreSQL server: ``CUSPDESK_TEST_PG_URL`` if set, else a throwaway cluster."""
     given = os.environ.get(PG_URL_ENV, "").strip()
     if given:
+        probe = create_engine(given)
+        try:
+            with probe.connect():
+                pass
+        except Exception as exc:
+            _pg_unavailable(f"{PG_URL_ENV} is set, but the server does not answer: {exc}")
+        finally:
+            probe.dispose()
         yield given
         return
     try:

@@ -507,7 +507,8 @@ def test_a_truncated_database_is_refused(existing: Path, tmp_path: Path) -> None
 def test_a_database_with_garbage_in_the_middle_is_refused(existing: Path, spread: str) -> None:
     """One damaged block is found by SQLite's check; many damaged pages break reading itself."""
     size = existing.stat().st_size
-    page = int(raw_scalar(existing, "PRAGMA page_size"))  # type: ignore[arg-type]
+    page = raw_scalar(existing, "PRAGMA page_size")
+    assert isinstance(page, int)
     noise = random.Random(20260105)
     with existing.open("r+b") as fh:
         if spread == "one-block":
@@ -613,12 +614,12 @@ def test_missing_parent_folder_is_refused(tmp_path: Path) -> None:
     assert not target.parent.exists()
 
 
-@pytest.mark.parametrize("options", [{"read_only": True}, {"create": False}])
+@pytest.mark.parametrize(("read_only", "create"), [(True, True), (False, False)])
 def test_missing_file_is_not_created_when_not_asked_to(
-    db_path: Path, options: dict[str, bool]
+    db_path: Path, read_only: bool, create: bool
 ) -> None:
     with pytest.raises(DatabaseOpenError) as info:
-        open_database(db_path, **options)
+        open_database(db_path, read_only=read_only, create=create)
     assert_one_sentence(str(info.value))
     assert not db_path.exists()
 
