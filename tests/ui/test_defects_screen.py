@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton, QTableView
+from screen_helpers import click, click_row, find, paste_into, pick, type_into, unnamed_controls
 
 from cuspdesk.services import defects, issues
 from cuspdesk.services.issues import IssueQuery
@@ -24,38 +25,38 @@ def open_screen(qtbot: Any, context: AppContext) -> DefectsScreen:
     return screen
 
 
-def add_factor(ui: Any, screen: DefectsScreen, group: str, number: int, text: str, effect: str):
-    ui.click(ui.find(screen, f"Add {group.lower()} factor", QPushButton))
-    ui.type_into(ui.find(screen, f"{group} factor {number} description", QLineEdit), text)
-    ui.choose(ui.find(screen, f"{group} factor {number} effect", QComboBox), effect)
+def add_factor(screen: DefectsScreen, group: str, number: int, text: str, effect: str):
+    click(find(screen, QPushButton, f"Add {group.lower()} factor"))
+    type_into(find(screen, QLineEdit, f"{group} factor {number} description"), text)
+    pick(find(screen, QComboBox, f"{group} factor {number} effect"), effect)
 
 
 def test_a_review_with_factors_of_both_kinds_an_action_and_a_share(
-    qtbot: Any, ui: Any, context: AppContext, small_unit: dict[str, Any]
+    qtbot: Any, context: AppContext, small_unit: dict[str, Any]
 ) -> None:
     screen = open_screen(qtbot, context)
-    ui.click(ui.find(screen, "New review", QPushButton))
-    ui.type_into(ui.find(screen, "Title", QLineEdit), "Wrong-time vancomycin level")
-    ui.find(screen, "Date of the event", OptionalDateEdit).setValue(date(2025, 4, 2))
-    ui.find(screen, "Review date", OptionalDateEdit).setValue(date(2025, 4, 9))
-    ui.type_into(ui.find(screen, "Review led by", QLineEdit), "Ana Costa")
-    ui.type_into(ui.find(screen, "What happened", TextArea), "Level drawn after the dose.")
-    add_factor(ui, screen, "Task", 1, "Level timing not on the MAR", NEGATIVE)
-    add_factor(ui, screen, "Team", 1, "Pharmacist spotted the timing", POSITIVE)
-    add_factor(ui, screen, "Team", 2, "Handoff skipped the level", NEGATIVE)
-    ui.type_into(ui.find(screen, "Action 1 description", TextArea), "Add level time to the MAR")
-    ui.choose(ui.find(screen, "Action 1 owner", PickList), "Ben Osei")
-    ui.find(screen, "Action 1 target date", OptionalDateEdit).setValue(date(2025, 5, 9))
-    ui.type_into(
-        ui.find(screen, "How we know the risk is reduced", TextArea), "No mistimed levels in May."
+    click(find(screen, QPushButton, "New review"))
+    type_into(find(screen, QLineEdit, "Title"), "Wrong-time vancomycin level")
+    find(screen, OptionalDateEdit, "Date of the event").setValue(date(2025, 4, 2))
+    find(screen, OptionalDateEdit, "Review date").setValue(date(2025, 4, 9))
+    type_into(find(screen, QLineEdit, "Review led by"), "Ana Costa")
+    type_into(find(screen, TextArea, "What happened"), "Level drawn after the dose.")
+    add_factor(screen, "Task", 1, "Level timing not on the MAR", NEGATIVE)
+    add_factor(screen, "Team", 1, "Pharmacist spotted the timing", POSITIVE)
+    add_factor(screen, "Team", 2, "Handoff skipped the level", NEGATIVE)
+    type_into(find(screen, TextArea, "Action 1 description"), "Add level time to the MAR")
+    pick(find(screen, PickList, "Action 1 owner"), "Ben Osei")
+    find(screen, OptionalDateEdit, "Action 1 target date").setValue(date(2025, 5, 9))
+    type_into(
+        find(screen, TextArea, "How we know the risk is reduced"), "No mistimed levels in May."
     )
-    ui.click(ui.find(screen, "Add share", QPushButton))
-    ui.type_into(ui.find(screen, "Share 1 with whom", QLineEdit), "Night shift nurses")
-    ui.find(screen, "Share 1 when", OptionalDateEdit).setValue(date(2025, 4, 20))
-    ui.type_into(ui.find(screen, "Share 1 how", QLineEdit), "Safety huddle")
+    click(find(screen, QPushButton, "Add share"))
+    type_into(find(screen, QLineEdit, "Share 1 with whom"), "Night shift nurses")
+    find(screen, OptionalDateEdit, "Share 1 when").setValue(date(2025, 4, 20))
+    type_into(find(screen, QLineEdit, "Share 1 how"), "Safety huddle")
 
     with qtbot.waitSignal(context.data_changed):
-        ui.click(ui.find(screen, "Save review", QPushButton))
+        click(find(screen, QPushButton, "Save review"))
     assert screen.errors.messages() == {}
 
     unit_id = small_unit["unit"].id
@@ -78,49 +79,44 @@ def test_a_review_with_factors_of_both_kinds_an_action_and_a_share(
         date(2025, 5, 9),
     )
 
-    ui.click(ui.find(screen, "New review", QPushButton))
-    ui.click_row(
-        ui.find(screen, "Learning from defects", QTableView), "Wrong-time vancomycin level"
-    )
-    assert ui.find(screen, "Team factor 1 effect", QComboBox).currentText() == POSITIVE
-    assert ui.find(screen, "Team factor 2 description", QLineEdit).text() == (
+    click(find(screen, QPushButton, "New review"))
+    click_row(find(screen, QTableView, "Learning from defects"), "Wrong-time vancomycin level")
+    assert find(screen, QComboBox, "Team factor 1 effect").currentText() == POSITIVE
+    assert find(screen, QLineEdit, "Team factor 2 description").text() == (
         "Handoff skipped the level"
     )
-    assert ui.find(screen, "Share 1 how", QLineEdit).text() == "Safety huddle"
-    assert not ui.find(screen, "Harm reached the patient", QCheckBox).isChecked()
+    assert find(screen, QLineEdit, "Share 1 how").text() == "Safety huddle"
+    assert not find(screen, QCheckBox, "Harm reached the patient").isChecked()
 
 
 def test_review_problems_land_on_the_right_factor_and_share(
-    qtbot: Any, ui: Any, context: AppContext, small_unit: dict[str, Any]
+    qtbot: Any, context: AppContext, small_unit: dict[str, Any]
 ) -> None:
     screen = open_screen(qtbot, context)
-    ui.click(ui.find(screen, "New review", QPushButton))
-    ui.type_into(ui.find(screen, "Title", QLineEdit), "Fall in the bathroom")
-    ui.find(screen, "Date of the event", OptionalDateEdit).setValue(date(2025, 4, 12))
-    ui.find(screen, "Review date", OptionalDateEdit).setValue(date(2025, 4, 9))
-    add_factor(ui, screen, "Patient", 1, "Confused at night", NEGATIVE)
-    add_factor(ui, screen, "Environment", 1, "Wet floor\x07", NEGATIVE)
-    ui.click(ui.find(screen, "Add share", QPushButton))
-    ui.type_into(ui.find(screen, "Share 1 how", QLineEdit), "Newsletter")
+    click(find(screen, QPushButton, "New review"))
+    type_into(find(screen, QLineEdit, "Title"), "Fall in the bathroom")
+    find(screen, OptionalDateEdit, "Date of the event").setValue(date(2025, 4, 12))
+    find(screen, OptionalDateEdit, "Review date").setValue(date(2025, 4, 9))
+    add_factor(screen, "Patient", 1, "Confused at night", NEGATIVE)
+    add_factor(screen, "Environment", 1, "Wet floor", NEGATIVE)
+    paste_into(find(screen, QLineEdit, "Environment factor 1 description"), "\x07")
+    click(find(screen, QPushButton, "Add share"))
+    type_into(find(screen, QLineEdit, "Share 1 how"), "Newsletter")
 
-    ui.click(ui.find(screen, "Save review", QPushButton))
+    click(find(screen, QPushButton, "Save review"))
 
     messages = screen.errors.messages()
     assert "cannot be before the date of the event" in messages["review_date"]
     assert "control characters" in messages["factors.2"]
     assert "Say who the learning was shared with" in messages["shares.1"]
-    assert ui.find(screen, "Share 1 how", QLineEdit).text() == "Newsletter"
-    assert ui.find(screen, "Patient factor 1 description", QLineEdit).text() == (
-        "Confused at night"
-    )
+    assert find(screen, QLineEdit, "Share 1 how").text() == "Newsletter"
+    assert find(screen, QLineEdit, "Patient factor 1 description").text() == ("Confused at night")
     assert defects.list_reviews(context.db, small_unit["unit"].id) == []
 
 
-def test_every_control_on_a_full_review_has_a_name(
-    qtbot: Any, ui: Any, demo_context: AppContext
-) -> None:
+def test_every_control_on_a_full_review_has_a_name(qtbot: Any, demo_context: AppContext) -> None:
     screen = open_screen(qtbot, demo_context)
-    view = ui.find(screen, "Learning from defects", QTableView)
+    view = find(screen, QTableView, "Learning from defects")
     view.selectRow(0)
-    ui.click(ui.find(screen, "Add share", QPushButton))
-    assert ui.unnamed_controls(screen) == []
+    click(find(screen, QPushButton, "Add share"))
+    assert unnamed_controls(screen) == []

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QTableView
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QTableView, QWidget
+from screen_helpers import click, click_row, find, find_all, pick, type_into, unnamed_controls
 
 from cuspdesk.services import issues, meetings
 from cuspdesk.services.issues import IssueQuery
@@ -27,46 +28,44 @@ def open_screen(qtbot: Any, context: AppContext) -> MeetingsScreen:
 
 
 def test_a_meeting_with_the_executive_and_an_agenda_reads_back(
-    qtbot: Any, ui: Any, context: AppContext, small_unit: dict[str, Any]
+    qtbot: Any, context: AppContext, small_unit: dict[str, Any]
 ) -> None:
     screen = open_screen(qtbot, context)
-    ui.click(ui.find(screen, "New meeting", QPushButton))
-    ui.find(screen, "Meeting date", OptionalDateEdit).setValue(MEETING_DAY)
-    ui.choose(ui.find(screen, "Kind of meeting", PickList), "Monthly executive meeting")
-    ui.type_into(ui.find(screen, "Title", QLineEdit), "May executive meeting")
-    ui.type_into(ui.find(screen, "Location", QLineEdit), "Room 4")
-    ui.find(screen, "Next meeting date", OptionalDateEdit).setValue(date(2025, 6, 11))
+    click(find(screen, QPushButton, "New meeting"))
+    find(screen, OptionalDateEdit, "Meeting date").setValue(MEETING_DAY)
+    pick(find(screen, PickList, "Kind of meeting"), "Monthly executive meeting")
+    type_into(find(screen, QLineEdit, "Title"), "May executive meeting")
+    type_into(find(screen, QLineEdit, "Location"), "Room 4")
+    find(screen, OptionalDateEdit, "Next meeting date").setValue(date(2025, 6, 11))
 
     # Ticking the executive partner as attended ticks the prominent box as well.
-    executive_box = ui.find(screen, "Executive attended", QCheckBox)
+    executive_box = find(screen, QCheckBox, "Executive attended")
     assert not executive_box.isChecked()
-    ui.click(ui.find(screen, "Carla Jones (Executive partner) attended", QCheckBox))
+    click(find(screen, QCheckBox, "Carla Jones (Executive partner) attended"))
     assert executive_box.isChecked()
-    ui.click(ui.find(screen, "Ana Costa (Unit champion / team leader) attended", QCheckBox))
-    ui.click(ui.find(screen, "Ben Osei (Nurse manager) expected", QCheckBox))
+    click(find(screen, QCheckBox, "Ana Costa (Unit champion / team leader) attended"))
+    click(find(screen, QCheckBox, "Ben Osei (Nurse manager) expected"))
 
-    ui.type_into(ui.find(screen, "Agenda item 1 title", QLineEdit), "Overdue issues")
-    ui.type_into(ui.find(screen, "Agenda item 1 presenter", QLineEdit), "Ben Osei")
-    ui.click(ui.find(screen, "Add agenda item", QPushButton))
-    ui.type_into(ui.find(screen, "Agenda item 2 title", QLineEdit), "Falls run chart")
-    ui.type_into(ui.find(screen, "Agenda item 2 minutes", TextArea), "Falls down to 1 in April.")
-    ui.click(ui.find(screen, "Move agenda item 2 up", QPushButton))
-    assert ui.find(screen, "Agenda item 1 title", QLineEdit).text() == "Falls run chart"
-    ui.click(ui.find(screen, "Add agenda item", QPushButton))
-    ui.type_into(ui.find(screen, "Agenda item 3 title", QLineEdit), "Remove me")
-    ui.click(ui.find(screen, "Remove agenda item 3", QPushButton))
-    assert ui.find_all(screen, "Agenda item 3 title") == []
+    type_into(find(screen, QLineEdit, "Agenda item 1 title"), "Overdue issues")
+    type_into(find(screen, QLineEdit, "Agenda item 1 presenter"), "Ben Osei")
+    click(find(screen, QPushButton, "Add agenda item"))
+    type_into(find(screen, QLineEdit, "Agenda item 2 title"), "Falls run chart")
+    type_into(find(screen, TextArea, "Agenda item 2 minutes"), "Falls down to 1 in April.")
+    click(find(screen, QPushButton, "Move agenda item 2 up"))
+    assert find(screen, QLineEdit, "Agenda item 1 title").text() == "Falls run chart"
+    click(find(screen, QPushButton, "Add agenda item"))
+    type_into(find(screen, QLineEdit, "Agenda item 3 title"), "Remove me")
+    click(find(screen, QPushButton, "Remove agenda item 3"))
+    assert find_all(screen, QWidget, "Agenda item 3 title") == []
 
-    ui.type_into(ui.find(screen, "Notes", TextArea), "Carla will raise pharmacy cover.")
-    ui.click(ui.find(screen, "Add decision", QPushButton))
-    ui.type_into(ui.find(screen, "Decision 1", TextArea), "Weekend pharmacist from June")
-    ui.type_into(
-        ui.find(screen, "Action 1 description", TextArea), "Ask pharmacy for a rota proposal"
-    )
-    ui.choose(ui.find(screen, "Action 1 owner", PickList), "Carla Jones")
+    type_into(find(screen, TextArea, "Notes"), "Carla will raise pharmacy cover.")
+    click(find(screen, QPushButton, "Add decision"))
+    type_into(find(screen, TextArea, "Decision 1"), "Weekend pharmacist from June")
+    type_into(find(screen, TextArea, "Action 1 description"), "Ask pharmacy for a rota proposal")
+    pick(find(screen, PickList, "Action 1 owner"), "Carla Jones")
 
     with qtbot.waitSignal(context.data_changed):
-        ui.click(ui.find(screen, "Save meeting", QPushButton))
+        click(find(screen, QPushButton, "Save meeting"))
     assert screen.errors.messages() == {}
     assert not screen.has_unsaved_changes()
 
@@ -93,53 +92,51 @@ def test_a_meeting_with_the_executive_and_an_agenda_reads_back(
     )
 
     # Read back through the form after looking at something else.
-    ui.click(ui.find(screen, "New meeting", QPushButton))
-    ui.click_row(ui.find(screen, "Meetings", QTableView), "May executive meeting")
-    assert ui.find(screen, "Executive attended", QCheckBox).isChecked()
-    assert ui.find(screen, "Ben Osei (Nurse manager) expected", QCheckBox).isChecked()
-    assert not ui.find(screen, "Ben Osei (Nurse manager) attended", QCheckBox).isChecked()
-    assert ui.find(screen, "Agenda item 2 presenter", QLineEdit).text() == "Ben Osei"
-    assert ui.find(screen, "Decision 1", TextArea).value() == "Weekend pharmacist from June"
-    assert ui.find(screen, "Location", QLineEdit).text() == "Room 4"
+    click(find(screen, QPushButton, "New meeting"))
+    click_row(find(screen, QTableView, "Meetings"), "May executive meeting")
+    assert find(screen, QCheckBox, "Executive attended").isChecked()
+    assert find(screen, QCheckBox, "Ben Osei (Nurse manager) expected").isChecked()
+    assert not find(screen, QCheckBox, "Ben Osei (Nurse manager) attended").isChecked()
+    assert find(screen, QLineEdit, "Agenda item 2 presenter").text() == "Ben Osei"
+    assert find(screen, TextArea, "Decision 1").value() == "Weekend pharmacist from June"
+    assert find(screen, QLineEdit, "Location").text() == "Room 4"
 
 
 def test_meeting_problems_show_beside_their_fields_and_keep_the_input(
-    qtbot: Any, ui: Any, context: AppContext, small_unit: dict[str, Any]
+    qtbot: Any, context: AppContext, small_unit: dict[str, Any]
 ) -> None:
     screen = open_screen(qtbot, context)
-    ui.click(ui.find(screen, "New meeting", QPushButton))
-    ui.find(screen, "Meeting date", OptionalDateEdit).setValue(MEETING_DAY)
-    ui.find(screen, "Next meeting date", OptionalDateEdit).setValue(date(2025, 5, 1))
-    ui.type_into(ui.find(screen, "Agenda item 1 minutes", TextArea), "Minutes but no title")
+    click(find(screen, QPushButton, "New meeting"))
+    find(screen, OptionalDateEdit, "Meeting date").setValue(MEETING_DAY)
+    find(screen, OptionalDateEdit, "Next meeting date").setValue(date(2025, 5, 1))
+    type_into(find(screen, TextArea, "Agenda item 1 minutes"), "Minutes but no title")
 
-    ui.click(ui.find(screen, "Save meeting", QPushButton))
+    click(find(screen, QPushButton, "Save meeting"))
 
     messages = screen.errors.messages()
     assert "cannot be before this meeting" in messages["next_meeting_date"]
     assert "needs a title" in messages["agenda.1"]
-    assert ui.find(screen, "Agenda item 1 minutes", TextArea).value() == "Minutes but no title"
+    assert find(screen, TextArea, "Agenda item 1 minutes").value() == "Minutes but no title"
     assert meetings.list_meetings(context.db, small_unit["unit"].id) == []
 
     # Fix the date and the agenda; an action with a target before the meeting says "Action 1".
-    ui.find(screen, "Next meeting date", OptionalDateEdit).setValue(None)
-    ui.type_into(ui.find(screen, "Agenda item 1 title", QLineEdit), "Huddle")
-    ui.type_into(ui.find(screen, "Action 1 description", TextArea), "Fix the sink")
-    ui.find(screen, "Action 1 target date", OptionalDateEdit).setValue(date(2025, 5, 2))
-    ui.click(ui.find(screen, "Save meeting", QPushButton))
+    find(screen, OptionalDateEdit, "Next meeting date").setValue(None)
+    type_into(find(screen, QLineEdit, "Agenda item 1 title"), "Huddle")
+    type_into(find(screen, TextArea, "Action 1 description"), "Fix the sink")
+    find(screen, OptionalDateEdit, "Action 1 target date").setValue(date(2025, 5, 2))
+    click(find(screen, QPushButton, "Save meeting"))
     assert screen.errors.messages()["findings.1.target_date"].startswith("⚠ Action 1:")
     assert meetings.list_meetings(context.db, small_unit["unit"].id) == []
 
-    ui.find(screen, "Action 1 target date", OptionalDateEdit).setValue(date(2025, 6, 2))
-    ui.click(ui.find(screen, "Save meeting", QPushButton))
+    find(screen, OptionalDateEdit, "Action 1 target date").setValue(date(2025, 6, 2))
+    click(find(screen, QPushButton, "Save meeting"))
     assert screen.errors.messages() == {}
     assert len(meetings.list_meetings(context.db, small_unit["unit"].id)) == 1
 
 
-def test_every_control_on_a_past_meeting_has_a_name(
-    qtbot: Any, ui: Any, demo_context: AppContext
-) -> None:
+def test_every_control_on_a_past_meeting_has_a_name(qtbot: Any, demo_context: AppContext) -> None:
     screen = open_screen(qtbot, demo_context)
-    ui.find(screen, "Meetings", QTableView).selectRow(1)
-    ui.click(ui.find(screen, "Add decision", QPushButton))
-    ui.click(ui.find(screen, "Add action", QPushButton))
-    assert ui.unnamed_controls(screen) == []
+    find(screen, QTableView, "Meetings").selectRow(1)
+    click(find(screen, QPushButton, "Add decision"))
+    click(find(screen, QPushButton, "Add action"))
+    assert unnamed_controls(screen) == []

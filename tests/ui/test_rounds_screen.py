@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView, QTreeWidget
+from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView, QTreeWidget, QWidget
+from screen_helpers import (
+    answer,
+    click,
+    click_row,
+    find,
+    find_all,
+    pick,
+    tick,
+    type_into,
+    unnamed_controls,
+)
 
 from cuspdesk.services import issues, rounds
 from cuspdesk.services.issues import IssueQuery
@@ -27,43 +38,42 @@ def open_screen(qtbot: Any, context: AppContext) -> RoundsScreen:
     return screen
 
 
-def fill_finding(ui: Any, screen: RoundsScreen, number: int, **values: Any) -> None:
+def fill_finding(screen: RoundsScreen, number: int, **values: Any) -> None:
     label = f"Finding {number}"
     if "description" in values:
-        ui.type_into(ui.find(screen, f"{label} description", TextArea), values["description"])
+        type_into(find(screen, TextArea, f"{label} description"), values["description"])
     if "category" in values:
-        ui.choose(ui.find(screen, f"{label} category", PickList), values["category"])
+        pick(find(screen, PickList, f"{label} category"), values["category"])
     if "location" in values:
-        ui.type_into(ui.find(screen, f"{label} location", QLineEdit), values["location"])
+        type_into(find(screen, QLineEdit, f"{label} location"), values["location"])
     if "owner" in values:
-        ui.choose(ui.find(screen, f"{label} owner", PickList), values["owner"])
+        pick(find(screen, PickList, f"{label} owner"), values["owner"])
     if "target" in values:
-        ui.find(screen, f"{label} target date", OptionalDateEdit).setValue(values["target"])
+        find(screen, OptionalDateEdit, f"{label} target date").setValue(values["target"])
     if "likelihood" in values:
-        ui.choose(ui.find(screen, f"{label} likelihood", RatingPicker), str(values["likelihood"]))
+        pick(find(screen, RatingPicker, f"{label} likelihood"), str(values["likelihood"]))
     if "severity" in values:
-        ui.choose(ui.find(screen, f"{label} severity", RatingPicker), str(values["severity"]))
+        pick(find(screen, RatingPicker, f"{label} severity"), str(values["severity"]))
 
 
-def start_round(ui: Any, screen: RoundsScreen, area: str = "Pods A and B") -> None:
-    ui.click(ui.find(screen, "New safety round", QPushButton))
-    ui.find(screen, "Date of the round", OptionalDateEdit).setValue(ROUND_DAY)
-    ui.type_into(ui.find(screen, "Area", QLineEdit), area)
+def start_round(screen: RoundsScreen, area: str = "Pods A and B") -> None:
+    click(find(screen, QPushButton, "New safety round"))
+    find(screen, OptionalDateEdit, "Date of the round").setValue(ROUND_DAY)
+    type_into(find(screen, QLineEdit, "Area"), area)
 
 
 def test_a_round_with_three_findings_makes_three_linked_issues(
-    qtbot: Any, ui: Any, context: AppContext, small_unit: dict[str, Any]
+    qtbot: Any, context: AppContext, small_unit: dict[str, Any]
 ) -> None:
     screen = open_screen(qtbot, context)
-    start_round(ui, screen)
-    ui.choose(ui.find(screen, "Executive on the round", PickList), "Carla Jones")
-    participants = ui.find(screen, "Participants", CheckList)
-    ui.tick(participants, "Ana Costa (Unit champion / team leader)")
-    ui.tick(participants, "李 伟 (Staff)")
-    ui.tick(ui.find(screen, "Standard questions asked", CheckList), rounds.STANDARD_QUESTIONS[0])
-    ui.type_into(ui.find(screen, "Other questions asked", TextArea), "Who covers breaks at night?")
+    start_round(screen)
+    pick(find(screen, PickList, "Executive on the round"), "Carla Jones")
+    participants = find(screen, CheckList, "Participants")
+    tick(participants, "Ana Costa (Unit champion / team leader)")
+    tick(participants, "李 伟 (Staff)")
+    tick(find(screen, CheckList, "Standard questions asked"), rounds.STANDARD_QUESTIONS[0])
+    type_into(find(screen, TextArea, "Other questions asked"), "Who covers breaks at night?")
     fill_finding(
-        ui,
         screen,
         1,
         description="Bed alarm in bay 4 silenced",
@@ -74,14 +84,14 @@ def test_a_round_with_three_findings_makes_three_linked_issues(
         likelihood=4,
         severity=3,
     )
-    ui.click(ui.find(screen, "Add finding", QPushButton))
-    fill_finding(ui, screen, 2, description="Heparin vials look alike", category="Medication")
-    ui.click(ui.find(screen, "Add finding", QPushButton))
-    fill_finding(ui, screen, 3, description="No spare suction at bed 7", location="Bed 7")
+    click(find(screen, QPushButton, "Add finding"))
+    fill_finding(screen, 2, description="Heparin vials look alike", category="Medication")
+    click(find(screen, QPushButton, "Add finding"))
+    fill_finding(screen, 3, description="No spare suction at bed 7", location="Bed 7")
     assert screen.has_unsaved_changes()
 
     with qtbot.waitSignal(context.data_changed):
-        ui.click(ui.find(screen, "Save safety round", QPushButton))
+        click(find(screen, QPushButton, "Save safety round"))
 
     assert not screen.has_unsaved_changes()
     assert screen.errors.messages() == {}
@@ -112,122 +122,127 @@ def test_a_round_with_three_findings_makes_three_linked_issues(
     assert first.fields.target_date == date(2025, 7, 1)
 
     # The saved findings are listed with their issue numbers and open their issue.
-    existing = ui.find(screen, "Findings already in the tracking log", QTreeWidget)
+    existing = find(screen, QTreeWidget, "Findings already in the tracking log")
     assert existing.topLevelItemCount() == 3
-    assert ui.find_all(screen, "Finding 1 description") == []
+    assert find_all(screen, QWidget, "Finding 1 description") == []
     with qtbot.waitSignal(context.open_record) as opened:
-        ui.click(ui.find(screen, "Open the selected finding's issue", QPushButton))
+        click(find(screen, QPushButton, "Open the selected finding's issue"))
     assert opened.args[0] == "issue"
     assert opened.args[1] in {r.id for r in page.rows}
 
 
 def test_a_finding_with_details_but_no_description_is_refused_and_kept(
-    qtbot: Any, ui: Any, context: AppContext, small_unit: dict[str, Any]
+    qtbot: Any, context: AppContext, small_unit: dict[str, Any]
 ) -> None:
     screen = open_screen(qtbot, context)
-    start_round(ui, screen)
-    fill_finding(ui, screen, 1, description="Sharps bin overfull")
-    ui.click(ui.find(screen, "Add finding", QPushButton))
-    fill_finding(ui, screen, 2, location="Dirty utility room", category="Environment")
+    start_round(screen)
+    fill_finding(screen, 1, description="Sharps bin overfull")
+    click(find(screen, QPushButton, "Add finding"))
+    fill_finding(screen, 2, location="Dirty utility room", category="Environment")
 
-    ui.click(ui.find(screen, "Save safety round", QPushButton))
+    click(find(screen, QPushButton, "Save safety round"))
 
     messages = screen.errors.messages()
     assert "Finding 2" in messages["findings.2.description"]
     assert "description is needed" in messages["findings.2.description"]
     assert screen.banner.isVisible()
-    assert ui.find(screen, "Finding 2 location", QLineEdit).text() == "Dirty utility room"
-    assert ui.find(screen, "Finding 1 description", TextArea).value() == "Sharps bin overfull"
-    assert ui.find(screen, "Area", QLineEdit).text() == "Pods A and B"
+    assert find(screen, QLineEdit, "Finding 2 location").text() == "Dirty utility room"
+    assert find(screen, TextArea, "Finding 1 description").value() == "Sharps bin overfull"
+    assert find(screen, QLineEdit, "Area").text() == "Pods A and B"
     assert screen.has_unsaved_changes()
     assert rounds.list_rounds(context.db, small_unit["unit"].id) == []
     assert issues.count_issues(context.db, small_unit["unit"].id).open == 0
 
 
 def test_a_target_date_before_the_round_is_shown_beside_that_finding(
-    qtbot: Any, ui: Any, context: AppContext, small_unit: dict[str, Any]
+    qtbot: Any, context: AppContext, small_unit: dict[str, Any]
 ) -> None:
     screen = open_screen(qtbot, context)
-    start_round(ui, screen)
-    fill_finding(ui, screen, 1, description="Crash cart check missed", target=date(2025, 6, 1))
+    start_round(screen)
+    fill_finding(screen, 1, description="Crash cart check missed", target=date(2025, 6, 1))
 
-    ui.click(ui.find(screen, "Save safety round", QPushButton))
+    click(find(screen, QPushButton, "Save safety round"))
 
     message = screen.errors.messages()["findings.1.target_date"]
     assert "target date cannot be before" in message
-    target = ui.find(screen, "Finding 1 target date", OptionalDateEdit)
+    target = find(screen, OptionalDateEdit, "Finding 1 target date")
     assert target.value() == date(2025, 6, 1)
-    assert target.hasFocus() or ui.find(screen, "Finding 1 description", TextArea).value()
+    assert target.hasFocus() or find(screen, TextArea, "Finding 1 description").value()
     assert rounds.list_rounds(context.db, small_unit["unit"].id) == []
 
 
 def test_world_text_and_a_huge_note_are_stored_and_shown_exactly(
-    qtbot: Any, ui: Any, context: AppContext, small_unit: dict[str, Any]
+    qtbot: Any, context: AppContext, small_unit: dict[str, Any]
 ) -> None:
     area = "جناح ٤ — 病棟 🚑 <b>&amp;</b>"
     note = ("ملاحظة: المريض بخير. 患者は無事です。👩‍⚕️ <img src=x> & " * 20_000)[:1_000_000].strip()
     screen = open_screen(qtbot, context)
-    start_round(ui, screen, area=area)
-    ui.type_into(ui.find(screen, "Notes", TextArea), note)
-    ui.click(ui.find(screen, "Save safety round", QPushButton))
+    start_round(screen, area=area)
+    type_into(find(screen, TextArea, "Notes"), note)
+    click(find(screen, QPushButton, "Save safety round"))
     assert screen.errors.messages() == {}
 
     [row] = rounds.list_rounds(context.db, small_unit["unit"].id)
     assert rounds.get_round(context.db, row.id).fields.notes == note
-    ui.click(ui.find(screen, "New safety round", QPushButton))
-    assert ui.find(screen, "Area", QLineEdit).text() == ""
-    ui.click_row(ui.find(screen, "Safety rounds", QTableView), area)
-    assert ui.find(screen, "Area", QLineEdit).text() == area
-    assert ui.find(screen, "Notes", TextArea).value() == note
+    click(find(screen, QPushButton, "New safety round"))
+    assert find(screen, QLineEdit, "Area").text() == ""
+    click_row(find(screen, QTableView, "Safety rounds"), area)
+    assert find(screen, QLineEdit, "Area").text() == area
+    assert find(screen, TextArea, "Notes").value() == note
 
 
 def test_an_oversized_note_is_refused_beside_the_notes_and_kept(
-    qtbot: Any, ui: Any, context: AppContext, small_unit: dict[str, Any]
+    qtbot: Any, context: AppContext, small_unit: dict[str, Any]
 ) -> None:
     screen = open_screen(qtbot, context)
-    start_round(ui, screen)
+    start_round(screen)
     note = "a" * 2_000_001
-    ui.type_into(ui.find(screen, "Notes", TextArea), note)
-    ui.click(ui.find(screen, "Save safety round", QPushButton))
+    type_into(find(screen, TextArea, "Notes"), note)
+    click(find(screen, QPushButton, "Save safety round"))
     assert "too long" in screen.errors.messages()["notes"]
-    assert len(ui.find(screen, "Notes", TextArea).value()) == len(note)
+    assert len(find(screen, TextArea, "Notes").value()) == len(note)
     assert rounds.list_rounds(context.db, small_unit["unit"].id) == []
 
 
 def test_leaving_a_changed_form_asks_first(
-    qtbot: Any, ui: Any, context: AppContext, small_unit: dict[str, Any]
+    qtbot: Any, context: AppContext, small_unit: dict[str, Any]
 ) -> None:
     screen = open_screen(qtbot, context)
-    start_round(ui, screen, area="Night shift")
+    start_round(screen, area="Night shift")
     assert screen.has_unsaved_changes()
 
-    answer = ui.answer_next_dialog("Keep editing")
-    ui.click(ui.find(screen, "New safety round", QPushButton))
-    assert answer.done and "not saved" in answer.text
-    assert ui.find(screen, "Area", QLineEdit).text() == "Night shift"
+    asked = answer("Cancel")
+    click(find(screen, QPushButton, "New safety round"))
+    assert asked.seen == [
+        "Save your changes to this safety round?\nIf you discard them, what you typed is lost."
+    ]
+    assert find(screen, QLineEdit, "Area").text() == "Night shift"
 
-    answer = ui.answer_next_dialog("Save")
-    ui.click(ui.find(screen, "New safety round", QPushButton))
-    assert answer.done
+    asked = answer("Save")
+    click(find(screen, QPushButton, "New safety round"))
+    assert asked.seen
     assert [r.area for r in rounds.list_rounds(context.db, small_unit["unit"].id)] == [
         "Night shift"
     ]
-    assert ui.find(screen, "Area", QLineEdit).text() == ""
+    assert find(screen, QLineEdit, "Area").text() == ""
 
-    ui.type_into(ui.find(screen, "Area", QLineEdit), "Will be thrown away")
-    answer = ui.answer_next_dialog("Discard changes")
-    ui.click_row(ui.find(screen, "Safety rounds", QTableView), "Night shift")
-    assert answer.done
-    assert ui.find(screen, "Area", QLineEdit).text() == "Night shift"
+    type_into(find(screen, QLineEdit, "Area"), "Will be thrown away")
+    asked = answer("Discard")
+    click_row(find(screen, QTableView, "Safety rounds"), "Night shift")
+    assert asked.seen
+    assert find(screen, QLineEdit, "Area").text() == "Night shift"
     assert not screen.has_unsaved_changes()
+
+    type_into(find(screen, QLineEdit, "Area"), " B")
+    asked = answer("Discard")
+    click(find(screen, QPushButton, "Discard changes"))
+    assert asked.seen and find(screen, QLineEdit, "Area").text() == "Night shift"
     assert len(rounds.list_rounds(context.db, small_unit["unit"].id)) == 1
 
 
-def test_every_control_on_a_logged_round_has_a_name(
-    qtbot: Any, ui: Any, demo_context: AppContext
-) -> None:
+def test_every_control_on_a_logged_round_has_a_name(qtbot: Any, demo_context: AppContext) -> None:
     screen = open_screen(qtbot, demo_context)
-    ui.find(screen, "Safety rounds", QTableView).selectRow(1)
-    assert ui.find(screen, "Findings already in the tracking log", QTreeWidget).topLevelItemCount()
-    ui.click(ui.find(screen, "Add finding", QPushButton))
-    assert ui.unnamed_controls(screen) == []
+    find(screen, QTableView, "Safety rounds").selectRow(1)
+    assert find(screen, QTreeWidget, "Findings already in the tracking log").topLevelItemCount()
+    click(find(screen, QPushButton, "Add finding"))
+    assert unnamed_controls(screen) == []

@@ -1,1 +1,1 @@
-"""Qt item models: thin views over the plain rows the services return."""
+"""Qt item models over plain rows that the services return (sorting and filtering stay in SQL)."""

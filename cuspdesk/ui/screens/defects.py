@@ -238,7 +238,7 @@ class DefectsScreen(ListFormScreen):
     def heading_for(self, record_id: int | None) -> str:
         if record_id is None:
             return "New learning from defects review"
-        row = self.record_list.row_for(record_id)
+        row = self.browser.row_for(record_id)
         if row is None:
             return "Learning from defects review"
         return f"{row.title} (reviewed {row.review_date.isoformat()})"

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -30,8 +31,8 @@ from cuspdesk.ui.models.plain_rows import Column
 from cuspdesk.ui.screens.base import Screen
 from cuspdesk.ui.widgets.change_watcher import ChangeWatcher
 from cuspdesk.ui.widgets.form_errors import FieldErrors
-from cuspdesk.ui.widgets.record_list import RecordList
-from cuspdesk.ui.widgets.unsaved import LeaveChoice, ask_about_unsaved, confirm
+from cuspdesk.ui.widgets.record_browser import RecordBrowser
+from cuspdesk.ui.widgets.unsaved import SaveChoice, ask_to_save
 
 BANNER_STYLE = (
     "QLabel { background: #fff4ce; color: #5c2c00; border: 1px solid #c69026;"
@@ -86,10 +87,10 @@ class ListFormScreen(Screen):
         self.watcher = ChangeWatcher(self)
         self.watcher.changed.connect(self._on_edited)
 
-        self.record_list = RecordList(self.noun, self.plural, columns, row_id, name=self.title)
-        self.record_list.current_changed.connect(self._on_pick)
-        self.record_list.new_requested.connect(self.start_new)
-        self.record_list.search_changed.connect(lambda _text: self._reload_list())
+        self.browser = RecordBrowser(self.noun, self.plural, columns, row_id, name=self.title)
+        self.browser.current_changed.connect(self._on_pick)
+        self.browser.new_requested.connect(self.start_new)
+        self.browser.search_changed.connect(lambda _text: self._reload_list())
 
         self.heading = make_heading()
         self.banner = make_banner()
@@ -127,7 +128,7 @@ class ListFormScreen(Screen):
         right_column.addLayout(buttons)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.record_list)
+        self.splitter.addWidget(self.browser)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 9)
         self.splitter.setStretchFactor(1, 11)
@@ -179,7 +180,7 @@ class ListFormScreen(Screen):
             self.watcher.mark_clean()
         self.setEnabled(unit_id is not None)
         if unit_id is None:
-            self.record_list.set_rows([])
+            self.browser.set_rows([])
             return
         with self.watcher.paused():
             self.reload_options(unit_id)
@@ -189,6 +190,11 @@ class ListFormScreen(Screen):
 
     def has_unsaved_changes(self) -> bool:
         return self.watcher.dirty
+
+    def discard_changes(self) -> None:
+        """Forget unsaved input and show the saved record again (closing without asking)."""
+        self.watcher.mark_clean()
+        self._show(self.current_id)
 
     def save_changes(self) -> bool:
         unit_id = self.context.unit_id
@@ -223,21 +229,21 @@ class ListFormScreen(Screen):
         return True
 
     def focus_search(self) -> None:
-        self.record_list.search.setFocus()
-        self.record_list.search.selectAll()
+        self.browser.search.setFocus()
+        self.browser.search.selectAll()
 
     def open_record(self, record_id: int) -> None:
         if record_id == self.current_id or self._confirm_leave():
             if self._stale:
                 self.refresh()
             self._show(record_id)
-            self.record_list.select_id(record_id, quiet=True)
+            self.browser.select_id(record_id, quiet=True)
 
     def start_new(self) -> None:
         """Show an empty form (asking first if the current one has unsaved changes)."""
         if self._confirm_leave():
             self._show(None)
-            self.record_list.select_id(None, quiet=True)
+            self.browser.select_id(None, quiet=True)
             first = self.first_field()
             if first is not None:
                 first.setFocus()
@@ -261,11 +267,11 @@ class ListFormScreen(Screen):
         if unit_id is None:
             return
         try:
-            rows = self.fetch_rows(unit_id, self.record_list.search.text())
+            rows = self.fetch_rows(unit_id, self.browser.search.text())
         except CuspDeskError as exc:
             self.errors.show_message(str(exc))
             return
-        self.record_list.set_rows(rows, keep=self.current_id)
+        self.browser.set_rows(rows, keep=self.current_id)
 
     def _on_pick(self, record_id: int | None) -> None:
         if record_id is None or record_id == self.current_id:
@@ -273,17 +279,16 @@ class ListFormScreen(Screen):
         if self._confirm_leave():
             self._show(record_id)
         else:
-            self.record_list.select_id(self.current_id, quiet=True)
+            self.browser.select_id(self.current_id, quiet=True)
 
     def _confirm_leave(self) -> bool:
         """True when the form may be replaced: nothing unsaved, saved now, or discarded."""
         if not self.watcher.dirty:
             return True
-        what = f"this {self.noun}"
-        choice = ask_about_unsaved(self, what)
-        if choice is LeaveChoice.SAVE:
+        choice = ask_to_save(self, [f"this {self.noun}"])
+        if choice is SaveChoice.SAVE:
             return self.save_changes()
-        if choice is LeaveChoice.DISCARD:
+        if choice is SaveChoice.DISCARD:
             self.watcher.mark_clean()
             return True
         return False
@@ -291,15 +296,23 @@ class ListFormScreen(Screen):
     def _discard_clicked(self) -> None:
         if not self.watcher.dirty:
             return
-        if confirm(
-            self,
-            "Discard changes",
-            f"Throw away what you changed in this {self.noun} since it was last saved?",
-            "Discard changes",
-            "Keep editing",
-        ):
-            self.watcher.mark_clean()
-            self._show(self.current_id)
+        if self._confirm_discard():
+            self.discard_changes()
+
+    def _confirm_discard(self) -> bool:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Discard changes")
+        box.setAccessibleName("Discard changes")
+        box.setText(f"Throw away what you changed in this {self.noun} since it was last saved?")
+        discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        discard.setAccessibleName("Discard")
+        keep.setAccessibleName("Keep editing")
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is discard
 
     def _show(self, record_id: int | None) -> None:
         unit_id = self.context.unit_id

@@ -200,7 +200,7 @@ class MeetingsScreen(ListFormScreen):
     def heading_for(self, record_id: int | None) -> str:
         if record_id is None:
             return "New meeting"
-        row = self.record_list.row_for(record_id)
+        row = self.browser.row_for(record_id)
         if row is None:
             return "Meeting"
         return f"{row.title or row.kind or 'Meeting'} ({row.meeting_date.isoformat()})"

@@ -124,7 +124,7 @@ class RoundsScreen(ListFormScreen):
     def heading_for(self, record_id: int | None) -> str:
         if record_id is None:
             return "New safety round"
-        row = self.record_list.row_for(record_id)
+        row = self.browser.row_for(record_id)
         if row is None:
             return "Safety round"
         where = f" — {row.area}" if row.area else ""

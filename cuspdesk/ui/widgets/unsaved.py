@@ -1,58 +1,55 @@
-"""The one question asked before unsaved input could be lost: save, discard, or keep editing."""
+"""Asking before unsaved work is lost, the same way in every form and at exit.
+
+Any window or screen that holds unsaved input offers ``has_unsaved_changes()`` and
+``save_changes() -> bool``; a form may add ``discard_changes()`` so it can close
+without asking twice. The main window asks all of them before the app closes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-UNSAVED_TITLE = "Unsaved changes"
+
+@runtime_checkable
+class HoldsUnsavedWork(Protocol):
+    def has_unsaved_changes(self) -> bool: ...
+
+    def save_changes(self) -> bool: ...
 
 
-class LeaveChoice(Enum):
+class SaveChoice(Enum):
     SAVE = "save"
     DISCARD = "discard"
-    KEEP_EDITING = "keep_editing"
+    CANCEL = "cancel"
 
 
-def ask_about_unsaved(parent: QWidget | None, what: str) -> LeaveChoice:
-    """Ask what to do with unsaved changes to ``what`` ("this safety round")."""
+def ask_to_save(parent: QWidget | None, places: Sequence[str]) -> SaveChoice:
+    """Save / Discard / Cancel for unsaved input in ``places`` (e.g. "Issue 12")."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(UNSAVED_TITLE)
-    box.setText(f"You have changed {what} but not saved it.")
-    box.setInformativeText("Do you want to save your changes first?")
-    box.setAccessibleName(UNSAVED_TITLE)
-    save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
-    discard = box.addButton("Discard changes", QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
-    for button in (save, discard, keep):
-        button.setAccessibleName(button.text())
+    box.setWindowTitle("Unsaved changes")
+    box.setAccessibleName("Unsaved changes")
+    if len(places) == 1:
+        box.setText(f"Save your changes to {places[0]}?")
+    else:
+        listed = "\n".join(f"• {place}" for place in places)
+        box.setText(f"Save your changes to these?\n{listed}")
+    box.setInformativeText("If you discard them, what you typed is lost.")
+    save = box.addButton("&Save", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+    for button, name in ((save, "Save"), (discard, "Discard"), (cancel, "Cancel")):
+        button.setAccessibleName(name)
     box.setDefaultButton(save)
-    box.setEscapeButton(keep)
+    box.setEscapeButton(cancel)
     box.exec()
     clicked = box.clickedButton()
     if clicked is save:
-        return LeaveChoice.SAVE
+        return SaveChoice.SAVE
     if clicked is discard:
-        return LeaveChoice.DISCARD
-    return LeaveChoice.KEEP_EDITING
-
-
-def confirm(
-    parent: QWidget | None, title: str, question: str, yes: str, no: str = "Cancel"
-) -> bool:
-    """A yes/no question whose buttons say what they do ("Discard changes", not "OK")."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(title)
-    box.setText(question)
-    box.setAccessibleName(title)
-    yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-    no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
-    yes_button.setAccessibleName(yes)
-    no_button.setAccessibleName(no)
-    box.setDefaultButton(no_button)
-    box.setEscapeButton(no_button)
-    box.exec()
-    return box.clickedButton() is yes_button
+        return SaveChoice.DISCARD
+    return SaveChoice.CANCEL

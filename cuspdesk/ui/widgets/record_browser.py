@@ -13,18 +13,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from cuspdesk.ui.models.plain_rows import Column, PlainRowsModel
+from cuspdesk.ui.widgets.record_table import RecordTable
 
 SEARCH_DELAY_MS = 250
 MAX_COLUMN_CHARS = 28
 
 
-class RecordList(QWidget):
+class RecordBrowser(QWidget):
     """Shows a service's rows; says which record the person picked and what they searched.
 
     ``current_changed`` carries the id of the record now current (or None);
@@ -68,20 +68,13 @@ class RecordList(QWidget):
         self.new_button.setAccessibleName((new_label or f"New {noun.lower()}").replace("&", ""))
         self.new_button.clicked.connect(self.new_requested)
         self.model: PlainRowsModel[Any] = PlainRowsModel(columns, row_id)
-        self.view = QTableView()
-        self.view.setAccessibleName(name or plural.capitalize())
+        self.view = RecordTable(name or plural.capitalize())
         self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(
             QAbstractItemView.SelectionMode.ExtendedSelection
             if multi_select
             else QAbstractItemView.SelectionMode.SingleSelection
         )
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.setTabKeyNavigation(False)
-        self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         stretch = [n for n, column in enumerate(columns) if column.stretch]

@@ -1,0 +1,210 @@
+"""Drive the record screens as a person would: find controls by accessible name, type, tick.
+
+The names and argument order follow the main-window tests' helpers (``find(root,
+kind, name)``), so the two sets read alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QScrollArea,
+    QWidget,
+)
+
+W = TypeVar("W", bound=QWidget)
+# Longer text is pasted: a person would, and a megabyte of key events would take minutes.
+LONGEST_TYPED = 300
+
+
+def find(root: QWidget, kind: type[W], name: str) -> W:
+    """The one widget of ``kind`` under ``root`` whose accessible name is ``name``.
+
+    Pending events run first, as they would before a person's next click: widgets
+    a layout has just received are shown by a queued call.
+    """
+    QApplication.processEvents()
+    matches = [w for w in root.findChildren(kind) if w.accessibleName() == name]
+    visible = [w for w in matches if w.isVisibleTo(root)] or matches
+    if len(visible) != 1:
+        names = sorted({w.accessibleName() for w in root.findChildren(kind) if w.accessibleName()})
+        raise LookupError(f"{len(visible)} {kind.__name__} named {name!r}; names seen: {names}")
+    return visible[0]
+
+
+def find_all(root: QWidget, kind: type[W], name: str) -> list[W]:
+    QApplication.processEvents()
+    return [w for w in root.findChildren(kind) if w.accessibleName() == name]
+
+
+def paste_into(widget: QWidget, text: str) -> None:
+    """Paste ``text`` from the clipboard (how control characters and huge text arrive)."""
+    assert isinstance(widget, QLineEdit | QPlainTextEdit)
+    widget.setFocus()
+    QApplication.clipboard().setText(text)
+    widget.paste()
+
+
+def type_into(widget: QWidget, text: str) -> None:
+    """Type ``text`` key by key in any alphabet; paste it if it is long."""
+    if len(text) > LONGEST_TYPED:
+        paste_into(widget, text)
+        return
+    widget.setFocus()
+    for char in text:
+        key = Qt.Key.Key_Return if char == "\n" else Qt.Key.Key_unknown
+        for event_type in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(
+                widget, QKeyEvent(event_type, key, Qt.KeyboardModifier.NoModifier, char)
+            )
+
+
+def pick(combo: QComboBox, text: str) -> None:
+    """Choose the entry that reads ``text`` or starts with it ("Ana Costa" for
+    "Ana Costa (Unit champion)"), as a person would from the drop-down."""
+    for index in range(combo.count()):
+        if combo.itemText(index) == text or combo.itemText(index).startswith(text):
+            combo.setCurrentIndex(index)
+            return
+    raise LookupError(f"{text!r} is not offered in {combo.accessibleName()!r}")
+
+
+def tick(check_list: QListWidget, label: str) -> None:
+    """Tick an item of a check list with the keyboard: make it current, press Space."""
+    for row in range(check_list.count()):
+        item = check_list.item(row)
+        if item is not None and item.text() == label:
+            check_list.setCurrentItem(item)
+            QTest.keyClick(check_list, Qt.Key.Key_Space)
+            return
+    raise LookupError(f"No item {label!r} in {check_list.accessibleName()!r}")
+
+
+def click(button: QAbstractButton) -> None:
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def click_row(view: QAbstractItemView, text: str) -> None:
+    """Click the first row with a cell reading ``text`` (found by content, not position)."""
+    model = view.model()
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            if model.data(index) == text:
+                view.scrollTo(index)
+                rect = view.visualRect(index)
+                QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+                return
+    raise LookupError(f"No row reading {text!r} in {view.accessibleName()!r}")
+
+
+def select_rows(view: QAbstractItemView, texts: list[str]) -> None:
+    """Ctrl+click each row reading one of ``texts``, as a person picks several."""
+    model = view.model()
+    wanted = set(texts)
+    modifier = Qt.KeyboardModifier.NoModifier
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            if model.data(index) in wanted:
+                view.scrollTo(index)
+                QTest.mouseClick(
+                    view.viewport(),
+                    Qt.MouseButton.LeftButton,
+                    modifier,
+                    view.visualRect(index).center(),
+                )
+                modifier = Qt.KeyboardModifier.ControlModifier
+                wanted.discard(model.data(index))
+                break
+    if wanted:
+        raise LookupError(f"No rows reading {sorted(wanted)} in {view.accessibleName()!r}")
+
+
+def unnamed_controls(root: QWidget) -> list[str]:
+    """Controls a keyboard can reach that a screen reader could not name."""
+    QApplication.processEvents()
+    missing = []
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisibleTo(root) or not widget.isEnabled():
+            continue
+        if not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            continue
+        if widget.focusProxy() is not None or _inside_compound(widget, root):
+            continue
+        if not widget.accessibleName():
+            missing.append(f"{type(widget).__name__} {widget.objectName()!r}")
+    return missing
+
+
+def _inside_compound(widget: QWidget, root: QWidget) -> bool:
+    """The line edit inside a combo or date box, the viewport of a list: named by their owner."""
+    parent = widget.parentWidget()
+    while parent is not None and parent is not root:
+        compound = isinstance(parent, QComboBox | QAbstractSpinBox | QAbstractScrollArea)
+        if compound and not isinstance(parent, QScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+_waiting: list[DialogAnswerer] = []
+
+
+@dataclass(eq=False)
+class DialogAnswerer:
+    """Presses buttons in modal dialogs as they appear; remembers what each one said."""
+
+    answers: list[tuple[str, Callable[[], object] | None]] = field(default_factory=list)
+    seen: list[str] = field(default_factory=list)
+
+    def then(self, button_name: str, before: Callable[[], object] | None = None) -> DialogAnswerer:
+        """Queue a press; ``before`` runs just before it."""
+        self.answers.append((button_name, before))
+        if len(self.answers) == 1:
+            _waiting.append(self)  # alive until answered, even if the caller drops it
+            self._arm()
+        return self
+
+    def _arm(self) -> None:
+        QTimer.singleShot(20, self._answer)
+
+    def _answer(self) -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or not self.answers:
+            if self.answers:
+                self._arm()
+            return
+        text = dialog.accessibleName()
+        if isinstance(dialog, QMessageBox):
+            text = f"{dialog.text()}\n{dialog.informativeText()}"
+        self.seen.append(text)
+        name, before = self.answers.pop(0)
+        if before is not None:
+            before()
+        find(dialog, QAbstractButton, name).click()
+        if self.answers:
+            self._arm()
+        elif self in _waiting:
+            _waiting.remove(self)
+
+
+def answer(button: str) -> DialogAnswerer:
+    """``answer("Discard")`` presses Discard in the next modal dialog."""
+    return DialogAnswerer().then(button)
