@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QMimeData
-from PySide6.QtGui import QTextOption
+from PySide6.QtGui import QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QWidget
 
 # Qt's word wrapping slows to minutes on a pasted run of thousands of characters with
@@ -34,6 +34,7 @@ class TextArea(QPlainTextEdit):
         if text != self.toPlainText():
             self._wrap_for(text, replacing=True)
             self.setPlainText(text)
+            self.moveCursor(QTextCursor.MoveOperation.End)  # so typing adds to what is there
 
     def insertFromMimeData(self, source: QMimeData) -> None:
         self._wrap_for(source.text(), replacing=False)
