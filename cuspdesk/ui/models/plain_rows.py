@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -27,7 +28,11 @@ def display_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        # Half up, as people round (3.125 reads 3.13), not the float's half-even.
+        rounded = Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return f"{rounded:,.2f}".rstrip("0").rstrip(".")
     return str(value)
 
 

@@ -337,7 +337,7 @@ class AssessmentsScreen(Screen):
         )
         self.state_note.setText(note)
         self.context.status_message.emit(note)
-        self.context.changed("assessment")
+        self.announce("assessment")
         return True
 
     def focus_search(self) -> None:
@@ -356,6 +356,8 @@ class AssessmentsScreen(Screen):
             self.refresh()
 
     def _on_data_changed(self, kind: str) -> None:
+        if self._announcing:
+            return
         if kind in ("assessment", "issue", "unit", "team"):
             if self.isVisible():
                 self.refresh()
@@ -501,7 +503,7 @@ class AssessmentsScreen(Screen):
         for response_id in ids:
             self.browser.view.selectRow(self.browser.model.row_of(response_id))
         self.context.status_message.emit(f"{len(ids)} responses now under “{label}”.")
-        self.context.changed("assessment")
+        self.announce("assessment")
 
     def _convert_selected(self) -> None:
         rows = self._selected_rows()

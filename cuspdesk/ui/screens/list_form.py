@@ -136,7 +136,8 @@ class ListFormScreen(Screen):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 8, 8, 8)
         outer.addWidget(self.splitter)
-        self._update_state()
+        self.discard_button.setEnabled(False)
+        self.save_button.setEnabled(not context.read_only)
 
     # --- what subclasses provide -------------------------------------------------------
 
@@ -185,7 +186,7 @@ class ListFormScreen(Screen):
         with self.watcher.paused():
             self.reload_options(unit_id)
         self._reload_list()
-        if not self.watcher.dirty:
+        if not self.has_unsaved_changes():
             self._show(self.current_id)
 
     def has_unsaved_changes(self) -> bool:
@@ -193,7 +194,7 @@ class ListFormScreen(Screen):
 
     def discard_changes(self) -> None:
         """Forget unsaved input and show the saved record again (closing without asking)."""
-        self.watcher.mark_clean()
+        self.forget_edits()
         self._show(self.current_id)
 
     def save_changes(self) -> bool:
@@ -224,8 +225,7 @@ class ListFormScreen(Screen):
         self._show(record_id)
         self.context.status_message.emit(f"Saved the {self.noun}.")
         self.state_note.setText(f"Saved the {self.noun}.")
-        for kind in self.changed_kinds():
-            self.context.changed(kind)
+        self.announce(*self.changed_kinds())
         return True
 
     def focus_search(self) -> None:
@@ -251,6 +251,8 @@ class ListFormScreen(Screen):
     # --- flow ------------------------------------------------------------------------
 
     def _on_data_changed(self, kind: str) -> None:
+        if self._announcing:
+            return
         if kind in self.record_kinds or kind in self.related_kinds:
             if self.isVisible():
                 self.refresh()
@@ -283,18 +285,22 @@ class ListFormScreen(Screen):
 
     def _confirm_leave(self) -> bool:
         """True when the form may be replaced: nothing unsaved, saved now, or discarded."""
-        if not self.watcher.dirty:
+        if not self.has_unsaved_changes():
             return True
         choice = ask_to_save(self, [f"this {self.noun}"])
         if choice is SaveChoice.SAVE:
             return self.save_changes()
         if choice is SaveChoice.DISCARD:
-            self.watcher.mark_clean()
+            self.forget_edits()
             return True
         return False
 
+    def forget_edits(self) -> None:
+        """Treat what is in the form as unchanged (the person chose to discard it)."""
+        self.watcher.mark_clean()
+
     def _discard_clicked(self) -> None:
-        if not self.watcher.dirty:
+        if not self.has_unsaved_changes():
             return
         if self._confirm_discard():
             self.discard_changes()
@@ -341,7 +347,7 @@ class ListFormScreen(Screen):
         self._update_state()
 
     def _update_state(self) -> None:
-        dirty = self.watcher.dirty
+        dirty = self.has_unsaved_changes()
         read_only = self.context.read_only
         self.save_button.setEnabled(not read_only)
         self.discard_button.setEnabled(dirty)

@@ -46,6 +46,12 @@ class FormSection(QGroupBox):
         self.form.addRow(self._cell(widget, field, hint))
         return widget
 
+    def set_row_visible(self, widget: QWidget, visible: bool) -> None:
+        """Show or hide a field together with its caption (fields that do not apply)."""
+        cell = widget.parentWidget()
+        if cell is not None:
+            self.form.setRowVisible(cell, visible)
+
     def _cell(self, widget: QWidget, field: str | None, hint: str) -> QWidget:
         cell = QWidget()
         column = QVBoxLayout(cell)
