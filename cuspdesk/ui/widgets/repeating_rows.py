@@ -152,6 +152,19 @@ class RepeatingRows(QWidget):
         self._frames = []
         self._renumber()
 
+    def drop_blank_rows(self) -> None:
+        """Remove rows nothing was typed into, so row n is the n-th thing saved."""
+        blank = [frame for frame in self._frames if frame.editor.is_blank()]
+        if not blank:
+            return
+        self._forget_errors()
+        for frame in blank:
+            self._frames.remove(frame)
+            self.list_layout.removeWidget(frame)
+            frame.setParent(None)
+            frame.deleteLater()
+        self._renumber()
+
     def _add_clicked(self) -> None:
         editor = self.add_row()
         self.changed.emit()
