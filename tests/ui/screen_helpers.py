@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
     QApplication,
+    QCheckBox,
     QComboBox,
     QLineEdit,
     QListWidget,
     QMessageBox,
     QPlainTextEdit,
+    QRadioButton,
     QScrollArea,
     QWidget,
 )
@@ -97,7 +99,12 @@ def tick(check_list: QListWidget, label: str) -> None:
 
 
 def click(button: QAbstractButton) -> None:
-    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    """Click a button; a check box is clicked on its box, which a wide one has at the left."""
+    if isinstance(button, QCheckBox | QRadioButton):
+        spot = QPoint(min(8, button.width() // 2), button.height() // 2)
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton, pos=spot)
+    else:
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def click_row(view: QAbstractItemView, text: str) -> None:

@@ -31,6 +31,7 @@ class TeamScreen(Screen):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Team and unit sections")
         self.tabs.setDocumentMode(True)
+        self.tabs.tabBar().setAccessibleName("Team and unit sections")
         for panel, label in (
             (self.unit_panel, "&Unit"),
             (self.members_panel, "T&eam"),

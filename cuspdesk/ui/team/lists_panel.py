@@ -45,6 +45,8 @@ class ListsPanel(Panel):
         self.entries = QListWidget()
         self.entries.setAccessibleName("Entries in the list")
         self.entries.currentRowChanged.connect(lambda _row: self._picked())
+        # Clicking the entry already chosen puts its name back in the box too.
+        self.entries.itemClicked.connect(lambda _item: self._picked())
         self.label = QLineEdit()
         self.label.setPlaceholderText("Type a name, then Add or Rename")
         self.label.setAccessibleName("Name")
