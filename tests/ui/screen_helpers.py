@@ -215,3 +215,24 @@ class DialogAnswerer:
 def answer(button: str) -> DialogAnswerer:
     """``answer("Discard")`` presses Discard in the next modal dialog."""
     return DialogAnswerer().then(button)
+
+
+def tab_path(start: QWidget, stop: str, limit: int = 80) -> list[str]:
+    """The spoken names Tab visits from ``start`` until a control named ``stop``."""
+    start.setFocus()
+    QApplication.processEvents()
+    names = [start.accessibleName()]
+    for _ in range(limit):
+        focused = QApplication.focusWidget()
+        assert focused is not None, "nothing has the keyboard focus"
+        QTest.keyClick(focused, Qt.Key.Key_Tab)
+        QApplication.processEvents()
+        now = QApplication.focusWidget()
+        assert now is not None, "Tab left the window"
+        owner = now.focusProxy() or now
+        while not owner.accessibleName() and owner.parentWidget() is not None:
+            owner = owner.parentWidget()  # the line edit inside a date box speaks as the box
+        names.append(owner.accessibleName())
+        if names[-1] == stop:
+            return names
+    raise AssertionError(f"Tab never reached {stop!r}; went {names}")

@@ -13,6 +13,7 @@ from screen_helpers import (
     find,
     find_all,
     pick,
+    tab_path,
     tick,
     type_into,
     unnamed_controls,
@@ -246,3 +247,42 @@ def test_every_control_on_a_logged_round_has_a_name(qtbot: Any, demo_context: Ap
     assert find(screen, QTreeWidget, "Findings already in the tracking log").topLevelItemCount()
     click(find(screen, QPushButton, "Add finding"))
     assert unnamed_controls(screen) == []
+
+
+def test_tab_walks_the_form_in_the_order_it_is_shown(
+    qtbot: Any, context: AppContext, small_unit: dict[str, Any]
+) -> None:
+    screen = open_screen(qtbot, context)
+    screen.activateWindow()
+    qtbot.waitActive(screen)
+    click(find(screen, QPushButton, "Add finding"))
+    path = tab_path(find(screen, QTableView, "Safety rounds"), "Add finding")
+    assert path == [
+        "Safety rounds",
+        "Discard changes",  # the added row is a change
+        "Save safety round",
+        "Date of the round",
+        "Area",
+        "Executive on the round",
+        "Participants",
+        "Standard questions asked",
+        "Other questions asked",
+        "Notes",
+        "Remove finding 1",
+        "Finding 1 description",
+        "Finding 1 category",
+        "Finding 1 location",
+        "Finding 1 owner",
+        "Finding 1 target date",
+        "Finding 1 likelihood",
+        "Finding 1 severity",
+        "Remove finding 2",
+        "Finding 2 description",
+        "Finding 2 category",
+        "Finding 2 location",
+        "Finding 2 owner",
+        "Finding 2 target date",
+        "Finding 2 likelihood",
+        "Finding 2 severity",
+        "Add finding",
+    ]

@@ -102,6 +102,8 @@ class ListFormScreen(Screen):
         self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.form_scroll.setWidget(self.form_body)
         self.form_scroll.setAccessibleName(f"{self.noun.capitalize()} form")
+        # Tab goes straight to the fields; focusing one scrolls it into view.
+        self.form_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.state_note = QLabel()
         self.state_note.setAccessibleName("Save state")
         self.discard_button = QPushButton("&Discard changes")
@@ -115,6 +117,8 @@ class ListFormScreen(Screen):
         save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         save_shortcut.activated.connect(self.save_changes)
 
+        # Save sits under the heading: always in view, and first in Tab order after the
+        # list, as it is first on screen.
         buttons = QHBoxLayout()
         buttons.addWidget(self.state_note, 1)
         buttons.addWidget(self.discard_button)
@@ -123,9 +127,9 @@ class ListFormScreen(Screen):
         right_column = QVBoxLayout(right)
         right_column.setContentsMargins(8, 0, 0, 0)
         right_column.addWidget(self.heading)
+        right_column.addLayout(buttons)
         right_column.addWidget(self.banner)
         right_column.addWidget(self.form_scroll, 1)
-        right_column.addLayout(buttons)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.browser)

@@ -158,6 +158,7 @@ class AimsPanel(Panel):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
         scroll.setAccessibleName("Aim form")
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.save_button = QPushButton("&Save aim")
         self.save_button.setAccessibleName("Save aim")
         self.save_button.clicked.connect(self.save_changes)

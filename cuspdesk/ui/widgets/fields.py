@@ -44,6 +44,12 @@ class OptionalDateEdit(QDateEdit):
         else:
             self.setDate(QDate(value.year, value.month, value.day))
 
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab leaves the box, as in every other field (the arrow keys move between year,
+        month and day). Qt's own stepping through the parts never left an empty box:
+        a keyboard trap."""
+        return QWidget.focusNextPrevChild(self, next)
+
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if (
             self.optional
