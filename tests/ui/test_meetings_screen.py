@@ -6,7 +6,16 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QTableView, QWidget
-from screen_helpers import click, click_row, find, find_all, pick, type_into, unnamed_controls
+from screen_helpers import (
+    click,
+    click_row,
+    find,
+    find_all,
+    pick,
+    tab_path,
+    type_into,
+    unnamed_controls,
+)
 
 from cuspdesk.services import issues, meetings
 from cuspdesk.services.issues import IssueQuery
@@ -140,3 +149,28 @@ def test_every_control_on_a_past_meeting_has_a_name(qtbot: Any, demo_context: Ap
     click(find(screen, QPushButton, "Add decision"))
     click(find(screen, QPushButton, "Add action"))
     assert unnamed_controls(screen) == []
+
+
+def test_tab_follows_the_agenda_after_an_item_is_moved(
+    qtbot: Any, context: AppContext, small_unit: dict[str, Any]
+) -> None:
+    screen = open_screen(qtbot, context)
+    screen.activateWindow()
+    qtbot.waitActive(screen)
+    type_into(find(screen, QLineEdit, "Agenda item 1 title"), "First")
+    click(find(screen, QPushButton, "Add agenda item"))
+    type_into(find(screen, QLineEdit, "Agenda item 2 title"), "Second")
+    click(find(screen, QPushButton, "Move agenda item 2 up"))
+    assert find(screen, QLineEdit, "Agenda item 1 title").text() == "Second"
+    path = tab_path(find(screen, QLineEdit, "Agenda item 1 title"), "Add agenda item")
+    assert path == [
+        "Agenda item 1 title",
+        "Agenda item 1 presenter",
+        "Agenda item 1 minutes",
+        "Move agenda item 2 up",  # (it cannot move down: it is the last)
+        "Remove agenda item 2",
+        "Agenda item 2 title",
+        "Agenda item 2 presenter",
+        "Agenda item 2 minutes",
+        "Add agenda item",
+    ]

@@ -62,11 +62,12 @@ class _RowFrame(QFrame):
         super().__init__()
         self.editor = editor
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.heading = QLabel()
+        # Parented at once: showing a parentless button would open it as a window.
+        self.heading = QLabel(self)
         self.heading.setStyleSheet("font-weight: bold;")
-        self.up = QPushButton("Move up")
-        self.down = QPushButton("Move down")
-        self.remove = QPushButton("Remove")
+        self.up = QPushButton("Move up", self)
+        self.down = QPushButton("Move down", self)
+        self.remove = QPushButton("Remove", self)
         self.up.setVisible(movable)
         self.down.setVisible(movable)
         top = QHBoxLayout()
@@ -195,7 +196,12 @@ class RepeatingRows(QWidget):
         self.list_layout.insertWidget(target, frame)
         self._renumber()
         self.changed.emit()
-        (frame.up if offset < 0 else frame.down).setFocus()
+        # Keep the focus on the moved row: on the same button while it can move further.
+        for button in (frame.up if offset < 0 else frame.down, frame.down, frame.up):
+            if button.isEnabled():
+                button.setFocus()
+                return
+        frame.editor.focus_first()
 
     def _renumber(self) -> None:
         chain: list[QWidget] = []
