@@ -385,6 +385,8 @@ class MeasuresScreen(ListFormScreen):
             for widget in (self.numerator, self.denominator):
                 self.values_section.set_row_visible(widget, ratio)
             self.values_section.set_row_visible(self.value, not ratio)
+            self.points.setColumnHidden(1, not ratio)  # numerator
+            self.points.setColumnHidden(2, not ratio)  # denominator
             self._ratio_entry = ratio
             if info is not None:
                 self.numerator.setPlaceholderText(info.fields.numerator_label or "Numerator")
