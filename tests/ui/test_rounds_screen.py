@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView, QTreeWidget, QWidget
@@ -19,6 +20,7 @@ from screen_helpers import (
     unnamed_controls,
 )
 
+from cuspdesk.db import Database, open_database
 from cuspdesk.services import issues, rounds
 from cuspdesk.services.issues import IssueQuery
 from cuspdesk.ui.context import AppContext
@@ -286,3 +288,44 @@ def test_tab_walks_the_form_in_the_order_it_is_shown(
         "Finding 2 severity",
         "Add finding",
     ]
+
+
+def test_a_read_only_database_shows_rounds_but_offers_no_save(
+    qtbot: Any, db: Database, db_path: Path, small_unit: dict[str, Any]
+) -> None:
+    rounds.create_round(db, small_unit["unit"].id, rounds.RoundFields(ROUND_DAY, "Bay 1"))
+    db.dispose()
+    read_only = open_database(db_path, read_only=True)
+    screen = open_screen(qtbot, AppContext(read_only, small_unit["unit"].id))
+    click_row(find(screen, QTableView, "Safety rounds"), "Bay 1")
+    assert find(screen, QLineEdit, "Area").text() == "Bay 1"
+    assert not find(screen, QPushButton, "Save safety round").isEnabled()
+    assert "read-only" in screen.state_note.text()
+    type_into(find(screen, QLineEdit, "Area"), " and 2")
+    assert not screen.save_changes()
+    assert "read-only" in screen.banner.text()
+    assert [r.area for r in rounds.list_rounds(read_only, small_unit["unit"].id)] == ["Bay 1"]
+    screen.discard_changes()
+
+
+def test_a_round_changed_elsewhere_is_not_overwritten(
+    qtbot: Any, context: AppContext, small_unit: dict[str, Any]
+) -> None:
+    unit_id = small_unit["unit"].id
+    saved = rounds.create_round(context.db, unit_id, rounds.RoundFields(ROUND_DAY, "Bay 1"))
+    screen = open_screen(qtbot, context)
+    click_row(find(screen, QTableView, "Safety rounds"), "Bay 1")
+    rounds.update_round(
+        context.db,
+        saved.id,
+        rounds.RoundFields(ROUND_DAY, "Bay 1 (their change)"),
+        expected_version=saved.version,
+    )
+    area = find(screen, QLineEdit, "Area")
+    area.clear()
+    type_into(area, "Bay 1 (my change)")
+    click(find(screen, QPushButton, "Save safety round"))
+    assert "changed by someone else" in screen.banner.text()
+    assert area.text() == "Bay 1 (my change)"
+    assert rounds.get_round(context.db, saved.id).fields.area == "Bay 1 (their change)"
+    assert screen.has_unsaved_changes()
