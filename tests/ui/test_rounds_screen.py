@@ -21,7 +21,7 @@ from screen_helpers import (
 )
 
 from cuspdesk.db import Database, open_database
-from cuspdesk.services import issues, rounds
+from cuspdesk.services import issues, rounds, units
 from cuspdesk.services.issues import IssueQuery
 from cuspdesk.ui.context import AppContext
 from cuspdesk.ui.screens.rounds import RoundsScreen
@@ -329,3 +329,24 @@ def test_a_round_changed_elsewhere_is_not_overwritten(
     assert area.text() == "Bay 1 (my change)"
     assert rounds.get_round(context.db, saved.id).fields.area == "Bay 1 (their change)"
     assert screen.has_unsaved_changes()
+
+
+def test_switching_unit_shows_that_units_rounds_and_people(
+    qtbot: Any, context: AppContext, small_unit: dict[str, Any]
+) -> None:
+    rounds.create_round(context.db, small_unit["unit"].id, rounds.RoundFields(ROUND_DAY, "Bay 1"))
+    other = units.create_unit(context.db, units.UnitFields("6 East Oncology"))
+    units.add_team_member(context.db, other.id, units.PersonFields("Omar Haddad"))
+    rounds.create_round(context.db, other.id, rounds.RoundFields(ROUND_DAY, "Chemo suite"))
+    screen = open_screen(qtbot, context)
+    click_row(find(screen, QTableView, "Safety rounds"), "Bay 1")
+
+    context.set_unit(other.id)
+
+    table = find(screen, QTableView, "Safety rounds")
+    assert [table.model().index(r, 1).data() for r in range(table.model().rowCount())] == [
+        "Chemo suite"
+    ]
+    assert find(screen, QLineEdit, "Area").text() == ""  # a new round, for the new unit
+    participants = find(screen, CheckList, "Participants")
+    assert [participants.item(i).text() for i in range(participants.count())] == ["Omar Haddad"]
