@@ -6,6 +6,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView, QTreeWidget, QWidget
 from screen_helpers import (
     answer,
@@ -350,3 +352,19 @@ def test_switching_unit_shows_that_units_rounds_and_people(
     assert find(screen, QLineEdit, "Area").text() == ""  # a new round, for the new unit
     participants = find(screen, CheckList, "Participants")
     assert [participants.item(i).text() for i in range(participants.count())] == ["Omar Haddad"]
+
+
+def test_arrow_keys_show_rounds_and_enter_goes_into_the_form(
+    qtbot: Any, demo_context: AppContext
+) -> None:
+    screen = open_screen(qtbot, demo_context)
+    screen.activateWindow()
+    qtbot.waitActive(screen)
+    table = find(screen, QTableView, "Safety rounds")
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key.Key_Down)
+    QTest.keyClick(table, Qt.Key.Key_Down)
+    shown = table.model().index(table.currentIndex().row(), 1).data()
+    assert find(screen, QLineEdit, "Area").text() == shown
+    QTest.keyClick(table, Qt.Key.Key_Return)
+    assert find(screen, OptionalDateEdit, "Date of the round").hasFocus()

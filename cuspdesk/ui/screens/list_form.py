@@ -89,6 +89,8 @@ class ListFormScreen(Screen):
 
         self.browser = RecordBrowser(self.noun, self.plural, columns, row_id, name=self.title)
         self.browser.current_changed.connect(self._on_pick)
+        # Enter on a row (already shown, as the arrow keys move) goes into its form.
+        self.browser.view.row_activated.connect(lambda _row: self._focus_form())
         self.browser.new_requested.connect(self.start_new)
         self.browser.search_changed.connect(lambda _text: self._reload_list())
 
@@ -243,14 +245,17 @@ class ListFormScreen(Screen):
             self._show(record_id)
             self.browser.select_id(record_id, quiet=True)
 
+    def _focus_form(self) -> None:
+        first = self.first_field()
+        if first is not None:
+            first.setFocus()
+
     def start_new(self) -> None:
         """Show an empty form (asking first if the current one has unsaved changes)."""
         if self._confirm_leave():
             self._show(None)
             self.browser.select_id(None, quiet=True)
-            first = self.first_field()
-            if first is not None:
-                first.setFocus()
+            self._focus_form()
 
     # --- flow ------------------------------------------------------------------------
 
