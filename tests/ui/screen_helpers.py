@@ -6,6 +6,7 @@ kind, name)``), so the two sets read alike.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -21,12 +22,14 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QLabel,
     QLineEdit,
     QListWidget,
     QMessageBox,
     QPlainTextEdit,
     QRadioButton,
     QScrollArea,
+    QTabBar,
     QWidget,
 )
 
@@ -236,3 +239,25 @@ def tab_path(start: QWidget, stop: str, limit: int = 80) -> list[str]:
         if names[-1] == stop:
             return names
     raise AssertionError(f"Tab never reached {stop!r}; went {names}")
+
+
+# Alt+F, E, G, H open the main window's menus; Alt+U its unit picker.
+MAIN_WINDOW_KEYS = "feghu"
+
+
+def mnemonic_clashes(root: QWidget) -> list[str]:
+    """Alt+letters that reach more than one visible control, or one of the main window's."""
+    QApplication.processEvents()
+    keys = list(MAIN_WINDOW_KEYS)
+    texts = [
+        w.text()
+        for w in root.findChildren(QLabel) + root.findChildren(QAbstractButton)
+        if w.isVisibleTo(root) and (not isinstance(w, QLabel) or w.buddy() is not None)
+    ]
+    for bar in root.findChildren(QTabBar):
+        texts += [bar.tabText(i) for i in range(bar.count())]
+    for text in texts:
+        found = re.search(r"&([^&\s])", text.replace("&&", ""))
+        if found:
+            keys.append(found.group(1).lower())
+    return sorted({k for k in keys if keys.count(k) > 1})

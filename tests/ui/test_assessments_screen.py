@@ -8,7 +8,15 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QPushButton, QTableView
-from screen_helpers import click, find, pick, select_rows, type_into, unnamed_controls
+from screen_helpers import (
+    click,
+    find,
+    mnemonic_clashes,
+    pick,
+    select_rows,
+    type_into,
+    unnamed_controls,
+)
 
 from cuspdesk.services import assessments, issues
 from cuspdesk.services.assessments import HARM_QUESTION, PREVENTION_QUESTION
@@ -90,7 +98,7 @@ def test_responses_are_categorised_together_and_become_one_issue(
     assert (
         find(screen, QPushButton, "Turn selected into an issue")
         .text()
-        .startswith("T&urn 2 selected")
+        .startswith("Turn 2 selected")
     )
     pick(find(screen, PickList, "Categorise selected as"), "Falls")
     with qtbot.waitSignal(context.data_changed):
@@ -173,3 +181,4 @@ def test_editing_a_response_and_naming_every_control(qtbot: Any, demo_context: A
         for r in assessments.list_responses(demo_context.db, unit_id)
     )
     assert unnamed_controls(screen) == []
+    assert mnemonic_clashes(screen) == []

@@ -6,7 +6,16 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton, QTableView
-from screen_helpers import click, click_row, find, paste_into, pick, type_into, unnamed_controls
+from screen_helpers import (
+    click,
+    click_row,
+    find,
+    mnemonic_clashes,
+    paste_into,
+    pick,
+    type_into,
+    unnamed_controls,
+)
 
 from cuspdesk.services import defects, issues
 from cuspdesk.services.issues import IssueQuery
@@ -120,3 +129,4 @@ def test_every_control_on_a_full_review_has_a_name(qtbot: Any, demo_context: App
     view.selectRow(0)
     click(find(screen, QPushButton, "Add share"))
     assert unnamed_controls(screen) == []
+    assert mnemonic_clashes(screen) == []

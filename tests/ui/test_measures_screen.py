@@ -7,7 +7,16 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPushButton, QTableView
-from screen_helpers import answer, click, click_row, find, pick, type_into, unnamed_controls
+from screen_helpers import (
+    answer,
+    click,
+    click_row,
+    find,
+    mnemonic_clashes,
+    pick,
+    type_into,
+    unnamed_controls,
+)
 
 from cuspdesk.services import measures
 from cuspdesk.ui.context import AppContext
@@ -55,7 +64,7 @@ def test_a_rate_measure_is_defined_and_its_months_show_the_computed_rate(
     rate_per.clear()
     type_into(rate_per, "1,000")
     type_into(find(screen, QLineEdit, "Target"), "0.5")
-    pick(find(screen, QComboBox, "Chart"), "u chart (rates)")
+    pick(find(screen, QComboBox, "Chart type"), "u chart (rates)")
     rules = find(screen, QComboBox, "Rules")
     assert [rules.itemText(i) for i in range(rules.count())] == [
         "Western Electric rules",
@@ -136,3 +145,4 @@ def test_every_control_on_a_demo_measure_has_a_name(qtbot: Any, demo_context: Ap
     assert find(screen, QTableView, "Monthly values").model().rowCount() > 12
     assert "will appear here" in screen.chart_placeholder.text()
     assert unnamed_controls(screen) == []
+    assert mnemonic_clashes(screen) == []

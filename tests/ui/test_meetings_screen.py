@@ -11,6 +11,7 @@ from screen_helpers import (
     click_row,
     find,
     find_all,
+    mnemonic_clashes,
     pick,
     tab_path,
     type_into,
@@ -149,6 +150,7 @@ def test_every_control_on_a_past_meeting_has_a_name(qtbot: Any, demo_context: Ap
     click(find(screen, QPushButton, "Add decision"))
     click(find(screen, QPushButton, "Add action"))
     assert unnamed_controls(screen) == []
+    assert mnemonic_clashes(screen) == []
 
 
 def test_tab_follows_the_agenda_after_an_item_is_moved(

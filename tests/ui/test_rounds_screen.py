@@ -15,6 +15,7 @@ from screen_helpers import (
     click_row,
     find,
     find_all,
+    mnemonic_clashes,
     pick,
     tab_path,
     tick,
@@ -251,6 +252,7 @@ def test_every_control_on_a_logged_round_has_a_name(qtbot: Any, demo_context: Ap
     assert find(screen, QTreeWidget, "Findings already in the tracking log").topLevelItemCount()
     click(find(screen, QPushButton, "Add finding"))
     assert unnamed_controls(screen) == []
+    assert mnemonic_clashes(screen) == []
 
 
 def test_tab_walks_the_form_in_the_order_it_is_shown(

@@ -16,7 +16,16 @@ from PySide6.QtWidgets import (
     QTableView,
     QTabWidget,
 )
-from screen_helpers import answer, click, click_row, find, pick, type_into, unnamed_controls
+from screen_helpers import (
+    answer,
+    click,
+    click_row,
+    find,
+    mnemonic_clashes,
+    pick,
+    type_into,
+    unnamed_controls,
+)
 
 from cuspdesk.services import measures, units
 from cuspdesk.services.validation import today
@@ -57,7 +66,7 @@ def test_a_category_is_added_renamed_retired_and_brought_back(
 ) -> None:
     unit_id = small_unit["unit"].id
     screen = open_screen(qtbot, context, "Lists")
-    assert find(screen, QComboBox, "List").currentText() == "Issue categories"
+    assert find(screen, QComboBox, "List to change").currentText() == "Issue categories"
     type_into(find(screen, QLineEdit, "Name"), "Pressure injuries")
     with qtbot.waitSignal(context.data_changed):
         click(find(screen, QPushButton, "Add to the list"))
@@ -100,7 +109,7 @@ def test_a_category_is_added_renamed_retired_and_brought_back(
     assert "already in the list" in screen.lists_panel.errors.messages()["label"]
     assert name.text() == "falls"
 
-    pick(find(screen, QComboBox, "List"), "Meeting kinds")
+    pick(find(screen, QComboBox, "List to change"), "Meeting kinds")
     assert "Pre-rounds huddle" in entries(screen)
 
 
@@ -108,7 +117,7 @@ def test_unit_details_are_saved_and_bad_ones_refused_beside_their_fields(
     qtbot: Any, context: AppContext, small_unit: dict[str, Any]
 ) -> None:
     unit_id = small_unit["unit"].id
-    screen = open_screen(qtbot, context, "Unit")
+    screen = open_screen(qtbot, context, "Unit details")
     footer = "Vertraulich — 机密 — سري <b>&amp;</b> 🔒"
     find(screen, TextArea, "Confidentiality footer").setFocus()
     type_into(find(screen, TextArea, "Confidentiality footer"), footer)
@@ -233,8 +242,9 @@ def test_an_aim_with_goals_that_point_at_measures(
 
 
 def test_every_control_in_every_part_has_a_name(qtbot: Any, demo_context: AppContext) -> None:
-    screen = open_screen(qtbot, demo_context, "Unit")
+    screen = open_screen(qtbot, demo_context, "Unit details")
     tabs = find(screen, QTabWidget, "Team and unit sections")
     for index in range(tabs.count()):
         tabs.setCurrentIndex(index)
         assert unnamed_controls(screen) == [], tabs.tabText(index)
+        assert mnemonic_clashes(screen) == [], tabs.tabText(index)

@@ -132,8 +132,10 @@ class AssessmentsScreen(Screen):
         self.category = PickList("Category (optional)", empty_label="Not categorised yet")
         entry.add("&Date:", self.response_date, "response_date")
         entry.add("&Role:", self.role, "respondent_role", hint="Anonymous unless a role is given.")
-        entry.add(f"&{HARM_QUESTION}", self.harm, "harm_answer")
-        entry.add(f"W&{PREVENTION_QUESTION[1:]}", self.prevention, "prevention_answer")
+        entry.add(HARM_QUESTION.replace("will", "&will"), self.harm, "harm_answer")
+        entry.add(
+            PREVENTION_QUESTION.replace("prevent", "&prevent"), self.prevention, "prevention_answer"
+        )
         entry.add("Ca&tegory:", self.category, "category_id")
         entry.form.setRowWrapPolicy(entry.form.RowWrapPolicy.WrapAllRows)
         self.save_button = QPushButton("&Save and next (Ctrl+Enter)")
@@ -164,7 +166,7 @@ class AssessmentsScreen(Screen):
             0, self.themes.horizontalHeader().ResizeMode.Stretch
         )
         self.themes.row_activated.connect(self._theme_chosen)
-        themes_label = QLabel("&Themes (responses by category; Enter shows them):")
+        themes_label = QLabel("The&mes (responses by category; Enter shows them):")
         themes_label.setBuddy(self.themes)
 
         left = QWidget()
@@ -203,16 +205,16 @@ class AssessmentsScreen(Screen):
         filters.addWidget(self.unlinked_only)
 
         self.categorise_as = PickList("Categorise selected as", empty_label="Not categorised")
-        self.categorise_button = QPushButton("&Categorise selected")
+        self.categorise_button = QPushButton("C&ategorise selected")
         self.categorise_button.setAccessibleName("Categorise selected")
         self.categorise_button.clicked.connect(self._categorise_selected)
-        self.convert_button = QPushButton("T&urn selected into an issue…")
+        self.convert_button = QPushButton("Turn selected into an &issue…")
         self.convert_button.setAccessibleName("Turn selected into an issue")
         self.convert_button.clicked.connect(self._convert_selected)
         self.open_issue_button = QPushButton("&Open its issue")
         self.open_issue_button.setAccessibleName("Open the selected response's issue")
         self.open_issue_button.clicked.connect(self._open_linked_issue)
-        self.edit_button = QPushButton("&Edit")
+        self.edit_button = QPushButton("Edit sele&cted")
         self.edit_button.setAccessibleName("Edit the selected response")
         self.edit_button.clicked.connect(lambda: self._edit_row(-1))
         categorise_row = QHBoxLayout()
@@ -472,9 +474,9 @@ class AssessmentsScreen(Screen):
         )
         count = len(rows)
         self.convert_button.setText(
-            "T&urn selected into an issue…"
+            "Turn selected into an &issue…"
             if count <= 1
-            else f"T&urn {count} selected into one issue…"
+            else f"Turn {count} selected into one &issue…"
         )
 
     def _theme_chosen(self, row: int) -> None:

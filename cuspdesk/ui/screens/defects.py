@@ -158,11 +158,11 @@ class DefectsScreen(ListFormScreen):
         self.harm = QCheckBox("Harm reached the patient")
         self.what_happened = TextArea("What happened", lines=5)
         happened.add("&Title:", self.review_title, "title")
-        happened.add("Date of the &event:", self.event_date, "event_date")
+        happened.add("Date of the e&vent:", self.event_date, "event_date")
         happened.add("&Review date:", self.review_date, "review_date")
         happened.add("Review &led by:", self.led_by, "led_by")
         happened.add_wide(self.harm, "harm_reached_patient")
-        happened.add("What &happened:", self.what_happened, "what_happened")
+        happened.add("What ha&ppened:", self.what_happened, "what_happened")
 
         why = FormSection("2. Why did it happen?", errors)
         intro = QLabel(

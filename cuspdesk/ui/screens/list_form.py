@@ -108,7 +108,7 @@ class ListFormScreen(Screen):
         self.form_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.state_note = QLabel()
         self.state_note.setAccessibleName("Save state")
-        self.discard_button = QPushButton("&Discard changes")
+        self.discard_button = QPushButton("Discard &changes")
         self.discard_button.setAccessibleName("Discard changes")
         self.discard_button.clicked.connect(self._discard_clicked)
         self.save_button = QPushButton(f"&Save {self.noun}")

@@ -67,7 +67,7 @@ class RoundsScreen(ListFormScreen):
         self.executive = PickList("Executive on the round", empty_label="— nobody chosen —")
         about.add("&Date:", self.round_date, "round_date")
         about.add("&Area:", self.area, "area")
-        about.add("&Executive:", self.executive, "executive_id")
+        about.add("E&xecutive:", self.executive, "executive_id")
 
         people = FormSection("Who took part", errors)
         self.participants = CheckList("Participants", visible_rows=10)

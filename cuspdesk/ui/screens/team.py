@@ -33,10 +33,10 @@ class TeamScreen(Screen):
         self.tabs.setDocumentMode(True)
         self.tabs.tabBar().setAccessibleName("Team and unit sections")
         for panel, label in (
-            (self.unit_panel, "&Unit"),
-            (self.members_panel, "T&eam"),
+            (self.unit_panel, "Unit &details"),
+            (self.members_panel, "&Team"),
             (self.partner_panel, "E&xecutive partner"),
-            (self.lists_panel, "L&ists"),
+            (self.lists_panel, "&Lists"),
             (self.aims_panel, "&Aims and goals"),
         ):
             panel.setAccessibleName(label.replace("&", ""))

@@ -135,10 +135,10 @@ class AimsPanel(Panel):
         self.aim_title = QLineEdit()
         self.description = TextArea("Description", lines=3)
         self.external = TextArea("Target above it", lines=2)
-        section.add("&Aim:", self.aim_title, "title")
-        section.add("&Description:", self.description, "description")
+        section.add("Ai&m:", self.aim_title, "title")
+        section.add("Descr&iption:", self.description, "description")
         section.add(
-            "&Target above it:",
+            "Target a&bove it:",
             self.external,
             "external_target",
             hint="The hospital or national target this aim serves.",

@@ -41,7 +41,7 @@ class ListsPanel(Panel):
         for list_name, label in LIST_LABELS.items():
             self.which.addItem(label, list_name)
         self.which.currentIndexChanged.connect(lambda _i: self._reload())
-        section.add("&List:", self.which)
+        section.add("List to &change:", self.which)
         self.entries = QListWidget()
         self.entries.setAccessibleName("Entries in the list")
         self.entries.currentRowChanged.connect(lambda _row: self._picked())
@@ -50,10 +50,10 @@ class ListsPanel(Panel):
         self.label = QLineEdit()
         self.label.setPlaceholderText("Type a name, then Add or Rename")
         self.label.setAccessibleName("Name")
-        self.add_button = self._button("&Add to the list", self._add)
+        self.add_button = self._button("Add to the li&st", self._add)
         self.rename_button = self._button("&Rename selected", self._rename)
-        self.retire_button = self._button("Re&tire selected", self._toggle_active)
-        self.up_button = self._button("Move &up", lambda: self._move(-1))
+        self.retire_button = self._button("Ret&ire selected", self._toggle_active)
+        self.up_button = self._button("Move u&p", lambda: self._move(-1))
         self.down_button = self._button("Move do&wn", lambda: self._move(1))
         name_label = QLabel("&Name:")
         name_label.setBuddy(self.label)
@@ -143,7 +143,7 @@ class ListsPanel(Panel):
         self.up_button.setEnabled(chosen and self.entries.currentRow() > 0)
         self.down_button.setEnabled(chosen and self.entries.currentRow() < len(self._entries) - 1)
         text = (
-            "Bring &back selected" if entry is not None and not entry.active else "Re&tire selected"
+            "Bring &back selected" if entry is not None and not entry.active else "Ret&ire selected"
         )
         self.retire_button.setText(text)
         self.retire_button.setAccessibleName(text.replace("&", ""))

@@ -42,7 +42,7 @@ class PartnerPanel(Panel):
             1, self.history.horizontalHeader().ResizeMode.Stretch
         )
         self.history.setMaximumHeight(self.history.verticalHeader().defaultSectionSize() * 6 + 40)
-        history_label = QLabel("&History:")
+        history_label = QLabel("Histor&y:")
         history_label.setBuddy(self.history)
 
         section = FormSection("Hand over to a new executive partner", self.errors)

@@ -29,17 +29,17 @@ class UnitPanel(Panel):
         self.cusp_start = OptionalDateEdit("CUSP start date")
         self.footer = TextArea("Confidentiality footer", lines=3)
         section.add("Unit &name:", self.unit_name, "name")
-        section.add("&Hospital:", self.hospital, "hospital")
-        section.add("Service &line:", self.service_line, "service_line")
+        section.add("H&ospital:", self.hospital, "hospital")
+        section.add("Service l&ine:", self.service_line, "service_line")
         section.add("&Beds:", self.beds, "bed_count")
         section.add("CUSP &start date:", self.cusp_start, "cusp_start_date")
         section.add(
-            "Confidentiality &footer:",
+            "&Confidentiality footer:",
             self.footer,
             "confidentiality_footer",
             hint="Printed at the foot of every briefing, summary and form.",
         )
-        self.save_button = QPushButton("&Save unit details")
+        self.save_button = QPushButton("Sa&ve unit details")
         self.save_button.setAccessibleName("Save unit details")
         self.save_button.clicked.connect(self.save_changes)
         buttons = QHBoxLayout()

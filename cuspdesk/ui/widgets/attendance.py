@@ -44,7 +44,7 @@ class AttendanceGrid(QWidget):
         self.grid.addWidget(_bold("Attended"), 0, 1)
         given = dict(attendees)
         for row, (person_id, label) in enumerate(people, start=1):
-            expected = QCheckBox(label)
+            expected = QCheckBox(label.replace("&", "&&"))  # a name's "&" is not a shortcut
             expected.setAccessibleName(f"{label} expected")
             attended = QCheckBox()
             attended.setAccessibleName(f"{label} attended")
