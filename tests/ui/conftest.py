@@ -1,23 +1,91 @@
-"""Fixtures for the record screens: a small unit made through the services, or the sample unit.
+"""Fixtures for the desktop tests: clean settings per test, the sample unit, an open window.
 
-Each screen is tested on its own with an ``AppContext``; no main window is needed.
+Every test starts with empty app settings (so no window layout leaks between
+tests) and ends by waiting for background workers and closing the windows it opened.
+A record screen is tested on its own with an ``AppContext`` (``context`` for a small
+unit made through the services, ``demo_context`` for the sample unit).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
-from cuspdesk.db import Database
+from cuspdesk.db import Database, open_database, sqlite_backup
 from cuspdesk.services import demo, units
+from cuspdesk.ui.app import configure_application
 from cuspdesk.ui.context import AppContext
+from cuspdesk.ui.main_window import MainWindow
+from cuspdesk.ui.settings import app_settings
+from cuspdesk.ui.worker import wait_for_background_work
+from ui.qt_helpers import DialogAnswerer, open_window
+
+
+@pytest.fixture
+def answer() -> Callable[[str], DialogAnswerer]:
+    """``answer("Discard")`` presses Discard in the next modal dialog."""
+    return lambda button: DialogAnswerer().then(button)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings(qapp: QApplication, qtbot: QtBot) -> Iterator[None]:
+    configure_application(qapp)
+    settings = app_settings()
+    settings.clear()
+    settings.sync()
+    yield
+    wait_for_background_work()
+    open_windows = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    for widget in open_windows:  # first forget unsaved input, so closing asks nothing
+        discard = getattr(widget, "discard_changes", None)
+        if callable(discard):
+            discard()
+    for widget in open_windows:
+        widget.close()
+    wait_for_background_work()
+    settings.clear()
+    settings.sync()
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample unit built once; each test gets its own copy of the file."""
+    folder = tmp_path_factory.mktemp("demo-template")
+    source = open_database(folder / "build.sqlite3")
+    try:
+        demo.create_demo_unit(source)
+    finally:
+        source.dispose()
+    return sqlite_backup(folder / "build.sqlite3", folder / "demo.sqlite3")
+
+
+@pytest.fixture
+def demo_path(_demo_template: Path, tmp_path: Path) -> Path:
+    return sqlite_backup(_demo_template, tmp_path / "demo.sqlite3")
+
+
+@pytest.fixture
+def demo_db(demo_path: Path) -> Iterator[Database]:
+    database = open_database(demo_path)
+    yield database
+    wait_for_background_work()
+    database.dispose()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_db: Database) -> MainWindow:
+    return open_window(qtbot, demo_db)
 
 
 @pytest.fixture
 def small_unit(db: Database) -> dict[str, Any]:
-    """A unit with a four-person team and an executive partner."""
+    """A unit with a four-person team and an executive partner, made through the services."""
     unit = units.create_unit(db, units.UnitFields("4 West Medicine", hospital="St Elsewhere"))
     roles = {c.key: c.id for c in units.list_choices(db, units.ROLE_LIST)}
     people = {}
@@ -39,6 +107,5 @@ def context(db: Database, small_unit: dict[str, Any]) -> AppContext:
 
 
 @pytest.fixture
-def demo_context(db: Database) -> AppContext:
-    unit = demo.create_demo_unit(db)
-    return AppContext(db, unit.id)
+def demo_context(demo_db: Database) -> AppContext:
+    return AppContext(demo_db, units.list_units(demo_db)[0].id)

@@ -7,8 +7,12 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPushButton, QTableView
-from screen_helpers import (
-    answer,
+
+from cuspdesk.services import measures
+from cuspdesk.ui.context import AppContext
+from cuspdesk.ui.screens.measures import MeasuresScreen
+from ui.qt_helpers import (
+    DialogAnswerer,
     click,
     click_row,
     find,
@@ -17,10 +21,6 @@ from screen_helpers import (
     type_into,
     unnamed_controls,
 )
-
-from cuspdesk.services import measures
-from cuspdesk.ui.context import AppContext
-from cuspdesk.ui.screens.measures import MeasuresScreen
 
 
 def open_screen(qtbot: Any, context: AppContext) -> MeasuresScreen:
@@ -128,7 +128,7 @@ def test_bad_numbers_are_refused_beside_their_boxes_and_kept(
     assert screen.has_unsaved_changes()
 
     # A count has one box for the month's value; leaving the measure asks about the typing.
-    answer_discard = answer("Discard")
+    answer_discard = DialogAnswerer().then("Discard")
     click_row(find(screen, QTableView, "Measures"), "Falls")
     assert answer_discard.seen
     assert not find(screen, QLineEdit, "Numerator").isVisibleTo(screen)

@@ -16,8 +16,15 @@ from PySide6.QtWidgets import (
     QTableView,
     QTabWidget,
 )
-from screen_helpers import (
-    answer,
+
+from cuspdesk.services import measures, units
+from cuspdesk.services.validation import today
+from cuspdesk.ui.context import AppContext
+from cuspdesk.ui.screens.team import TeamScreen
+from cuspdesk.ui.widgets.fields import OptionalDateEdit, PickList
+from cuspdesk.ui.widgets.text_area import TextArea
+from ui.qt_helpers import (
+    DialogAnswerer,
     click,
     click_row,
     find,
@@ -26,13 +33,6 @@ from screen_helpers import (
     type_into,
     unnamed_controls,
 )
-
-from cuspdesk.services import measures, units
-from cuspdesk.services.validation import today
-from cuspdesk.ui.context import AppContext
-from cuspdesk.ui.screens.team import TeamScreen
-from cuspdesk.ui.widgets.fields import OptionalDateEdit, PickList
-from cuspdesk.ui.widgets.text_area import TextArea
 
 
 def open_screen(qtbot: Any, context: AppContext, tab: str) -> TeamScreen:
@@ -178,7 +178,7 @@ def test_team_members_are_added_edited_and_marked_as_left(
     click_row(table, "Ana Costa")
     type_into(find(screen, QLineEdit, "Job title"), "Clinical Nurse III")
     assert screen.has_unsaved_changes()
-    asked = answer("Cancel")
+    asked = DialogAnswerer().then("Cancel")
     click_row(table, "Carla Jones")
     assert asked.seen
     assert find(screen, QLineEdit, "Full name").text() == "Ana Costa"
@@ -194,7 +194,7 @@ def test_a_new_executive_partner_ends_the_previous_term(
     pick(find(screen, PickList, "New executive partner"), "Ben Osei")
     start = today() - timedelta(days=1)
     find(screen, OptionalDateEdit, "Starting on").setValue(start)
-    asked = answer("Make executive partner")
+    asked = DialogAnswerer().then("Make executive partner")
     click(find(screen, QPushButton, "Make executive partner"))
     assert asked.seen and "Carla Jones's term ends" in asked.seen[0]
 

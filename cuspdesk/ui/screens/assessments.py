@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -33,6 +34,7 @@ from cuspdesk.services.assessments import (
 )
 from cuspdesk.services.issues import IssueFields
 from cuspdesk.ui.context import AppContext
+from cuspdesk.ui.dialogs.issue_form import open_issue_form
 from cuspdesk.ui.models.plain_rows import Column, PlainRowsModel
 from cuspdesk.ui.screens.base import Screen
 from cuspdesk.ui.screens.list_form import READ_ONLY_NOTE, make_banner, make_heading
@@ -178,6 +180,7 @@ class AssessmentsScreen(Screen):
         left_column.addLayout(buttons)
         left_column.addWidget(self.state_note)
         left_column.addWidget(themes_label)
+        self.themes.setMinimumHeight(self.themes.verticalHeader().defaultSectionSize() * 5)
         left_column.addWidget(self.themes, 1)
 
         # --- responses -----------------------------------------------------------------
@@ -240,9 +243,16 @@ class AssessmentsScreen(Screen):
         right_column.addLayout(categorise_row)
         right_column.addLayout(act_row)
 
+        # Scrolls rather than forcing the window taller on a small screen or with big fonts.
+        left_scroll = QScrollArea()
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        left_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        left_scroll.setAccessibleName("Response form")
+        left_scroll.setWidget(left)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
-        splitter.addWidget(left)
+        splitter.addWidget(left_scroll)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -524,18 +534,15 @@ class AssessmentsScreen(Screen):
         self.open_issue_form(unit_id, rows)
 
     def open_issue_form(self, unit_id: int, rows: Sequence[AssessmentRow]) -> None:
-        """Let the team shape the issue in the issue form; saving it links the responses."""
-        from cuspdesk.ui.dialogs.issue_form import IssueFormDialog  # type: ignore[import-not-found]
-
-        dialog = IssueFormDialog(
+        """Let the team shape the issue in the issue form; saving it links the responses
+        (and the form's "issue" change reloads this list with the new issue number)."""
+        open_issue_form(
             self.context,
             unit_id=unit_id,
             prefill=issue_prefill(rows),
             assessment_ids=[r.id for r in rows],
             parent=self,
         )
-        dialog.finished.connect(lambda _result: self.refresh())
-        dialog.open()
 
     def _open_linked_issue(self) -> None:
         linked = [r for r in self._selected_rows() if r.issue_id is not None]

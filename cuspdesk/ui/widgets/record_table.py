@@ -6,6 +6,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
+# A thick frame while the list has the keyboard, so a keyboard user can see where they are.
+FOCUS_FRAME = "{widget}:focus {{ border: 2px solid #1a4fa0; }}"
+
 
 class RecordTable(QTableView):
     """Whole-row selection, no in-place editing, ``row_activated(row)`` on Enter or double-click.
@@ -29,6 +32,7 @@ class RecordTable(QTableView):
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.horizontalHeader().setHighlightSections(False)
         self.doubleClicked.connect(lambda index: self.row_activated.emit(index.row()))
+        self.setStyleSheet(FOCUS_FRAME.format(widget="QTableView"))
 
     def selected_rows(self) -> list[int]:
         return sorted({index.row() for index in self.selectionModel().selectedRows()})

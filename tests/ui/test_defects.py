@@ -6,7 +6,14 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton, QTableView
-from screen_helpers import (
+
+from cuspdesk.services import defects, issues
+from cuspdesk.services.issues import IssueQuery
+from cuspdesk.ui.context import AppContext
+from cuspdesk.ui.screens.defects import NEGATIVE, POSITIVE, DefectsScreen
+from cuspdesk.ui.widgets.fields import OptionalDateEdit, PickList
+from cuspdesk.ui.widgets.text_area import TextArea
+from ui.qt_helpers import (
     click,
     click_row,
     find,
@@ -16,13 +23,6 @@ from screen_helpers import (
     type_into,
     unnamed_controls,
 )
-
-from cuspdesk.services import defects, issues
-from cuspdesk.services.issues import IssueQuery
-from cuspdesk.ui.context import AppContext
-from cuspdesk.ui.screens.defects import NEGATIVE, POSITIVE, DefectsScreen
-from cuspdesk.ui.widgets.fields import OptionalDateEdit, PickList
-from cuspdesk.ui.widgets.text_area import TextArea
 
 
 def open_screen(qtbot: Any, context: AppContext) -> DefectsScreen:

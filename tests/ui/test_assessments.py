@@ -7,8 +7,17 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QComboBox, QPushButton, QTableView
-from screen_helpers import (
+from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QPushButton, QTableView
+
+from cuspdesk.services import assessments, issues
+from cuspdesk.services.assessments import HARM_QUESTION, PREVENTION_QUESTION
+from cuspdesk.services.validation import today
+from cuspdesk.ui.context import AppContext
+from cuspdesk.ui.dialogs.issue_form import IssueFormDialog
+from cuspdesk.ui.screens.assessments import AssessmentsScreen, issue_prefill
+from cuspdesk.ui.widgets.fields import OptionalDateEdit, PickList
+from cuspdesk.ui.widgets.text_area import TextArea
+from ui.qt_helpers import (
     click,
     find,
     mnemonic_clashes,
@@ -16,15 +25,8 @@ from screen_helpers import (
     select_rows,
     type_into,
     unnamed_controls,
+    windows,
 )
-
-from cuspdesk.services import assessments, issues
-from cuspdesk.services.assessments import HARM_QUESTION, PREVENTION_QUESTION
-from cuspdesk.services.validation import today
-from cuspdesk.ui.context import AppContext
-from cuspdesk.ui.screens.assessments import AssessmentsScreen, issue_prefill
-from cuspdesk.ui.widgets.fields import OptionalDateEdit, PickList
-from cuspdesk.ui.widgets.text_area import TextArea
 
 SHEETS = [
     ("A patient will fall going to the bathroom at night.", "Hourly rounding on nights.", ""),
@@ -182,3 +184,42 @@ def test_editing_a_response_and_naming_every_control(qtbot: Any, demo_context: A
     )
     assert unnamed_controls(screen) == []
     assert mnemonic_clashes(screen) == []
+
+
+def test_turning_responses_into_an_issue_through_the_issue_form(
+    qtbot: Any, context: AppContext, small_unit: dict[str, Any]
+) -> None:
+    unit_id = small_unit["unit"].id
+    for harm, prevention, role in SHEETS:
+        assessments.create_response(
+            context.db,
+            unit_id,
+            assessments.AssessmentFields(date(2025, 3, 3), harm, prevention, role),
+        )
+    screen = open_screen(qtbot, context)
+    table = find(screen, QTableView, "Responses")
+    falls = [SHEETS[0][0], SHEETS[2][0]]
+    select_rows(table, falls)
+    click(find(screen, QPushButton, "Turn selected into an issue"))
+
+    [form] = windows(IssueFormDialog)
+    assert find(form, QComboBox, "Source").currentText() == "Staff safety assessment"
+    description = find(form, QPlainTextEdit, "Description").toPlainText()
+    assert all(f"• {harm}" in description for harm in falls)
+    assert "Hourly rounding on nights." in find(form, QPlainTextEdit, "Action plan").toPlainText()
+    find(form, QPushButton, "Open 2 staff safety assessment responses")
+    with qtbot.waitSignal(context.data_changed):
+        click(find(form, QPushButton, "Save and close"))
+    assert windows(IssueFormDialog) == []
+
+    linked = {
+        r.harm_answer: r.issue_number for r in assessments.list_responses(context.db, unit_id)
+    }
+    number = linked[falls[0]]
+    assert number is not None and linked[falls[1]] == number and linked[SHEETS[1][0]] is None
+    issue = issues.get_issue_by_number(context.db, unit_id, number)
+    assert issue.fields.source == "assessment"
+    assert len(issue.assessment_ids) == 2
+    # The list shows the new issue number at once.
+    issue_column = [table.model().index(r, 4).data() for r in range(table.model().rowCount())]
+    assert issue_column.count(f"#{number}") == 2

@@ -6,7 +6,14 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QTableView, QWidget
-from screen_helpers import (
+
+from cuspdesk.services import issues, meetings
+from cuspdesk.services.issues import IssueQuery
+from cuspdesk.ui.context import AppContext
+from cuspdesk.ui.screens.meetings import MeetingsScreen
+from cuspdesk.ui.widgets.fields import OptionalDateEdit, PickList
+from cuspdesk.ui.widgets.text_area import TextArea
+from ui.qt_helpers import (
     click,
     click_row,
     find,
@@ -17,13 +24,6 @@ from screen_helpers import (
     type_into,
     unnamed_controls,
 )
-
-from cuspdesk.services import issues, meetings
-from cuspdesk.services.issues import IssueQuery
-from cuspdesk.ui.context import AppContext
-from cuspdesk.ui.screens.meetings import MeetingsScreen
-from cuspdesk.ui.widgets.fields import OptionalDateEdit, PickList
-from cuspdesk.ui.widgets.text_area import TextArea
 
 MEETING_DAY = date(2025, 5, 14)
 

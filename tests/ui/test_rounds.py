@@ -9,8 +9,17 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView, QTreeWidget, QWidget
-from screen_helpers import (
-    answer,
+
+from cuspdesk.db import Database, open_database
+from cuspdesk.services import issues, rounds, units
+from cuspdesk.services.issues import IssueQuery
+from cuspdesk.ui.context import AppContext
+from cuspdesk.ui.screens.rounds import RoundsScreen
+from cuspdesk.ui.widgets.check_list import CheckList
+from cuspdesk.ui.widgets.fields import OptionalDateEdit, PickList, RatingPicker
+from cuspdesk.ui.widgets.text_area import TextArea
+from ui.qt_helpers import (
+    DialogAnswerer,
     click,
     click_row,
     find,
@@ -22,15 +31,6 @@ from screen_helpers import (
     type_into,
     unnamed_controls,
 )
-
-from cuspdesk.db import Database, open_database
-from cuspdesk.services import issues, rounds, units
-from cuspdesk.services.issues import IssueQuery
-from cuspdesk.ui.context import AppContext
-from cuspdesk.ui.screens.rounds import RoundsScreen
-from cuspdesk.ui.widgets.check_list import CheckList
-from cuspdesk.ui.widgets.fields import OptionalDateEdit, PickList, RatingPicker
-from cuspdesk.ui.widgets.text_area import TextArea
 
 ROUND_DAY = date(2025, 6, 10)
 
@@ -217,14 +217,14 @@ def test_leaving_a_changed_form_asks_first(
     start_round(screen, area="Night shift")
     assert screen.has_unsaved_changes()
 
-    asked = answer("Cancel")
+    asked = DialogAnswerer().then("Cancel")
     click(find(screen, QPushButton, "New safety round"))
     assert asked.seen == [
         "Save your changes to this safety round?\nIf you discard them, what you typed is lost."
     ]
     assert find(screen, QLineEdit, "Area").text() == "Night shift"
 
-    asked = answer("Save")
+    asked = DialogAnswerer().then("Save")
     click(find(screen, QPushButton, "New safety round"))
     assert asked.seen
     assert [r.area for r in rounds.list_rounds(context.db, small_unit["unit"].id)] == [
@@ -233,14 +233,14 @@ def test_leaving_a_changed_form_asks_first(
     assert find(screen, QLineEdit, "Area").text() == ""
 
     type_into(find(screen, QLineEdit, "Area"), "Will be thrown away")
-    asked = answer("Discard")
+    asked = DialogAnswerer().then("Discard")
     click_row(find(screen, QTableView, "Safety rounds"), "Night shift")
     assert asked.seen
     assert find(screen, QLineEdit, "Area").text() == "Night shift"
     assert not screen.has_unsaved_changes()
 
     type_into(find(screen, QLineEdit, "Area"), " B")
-    asked = answer("Discard")
+    asked = DialogAnswerer().then("Discard")
     click(find(screen, QPushButton, "Discard changes"))
     assert asked.seen and find(screen, QLineEdit, "Area").text() == "Night shift"
     assert len(rounds.list_rounds(context.db, small_unit["unit"].id)) == 1
