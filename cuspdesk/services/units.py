@@ -649,6 +649,20 @@ def current_executive_partner(
         return _partner_info(row[0], row[1]) if row is not None else None
 
 
+def executive_partner_history(db: Database, unit_id: int) -> list[ExecutivePartnerInfo]:
+    """Every executive partner the unit has had, the current one first."""
+    with db.reader() as session:
+        rows = session.execute(
+            select(ExecutivePartnerAssignment, Person)
+            .join(Person, Person.id == ExecutivePartnerAssignment.person_id)
+            .where(ExecutivePartnerAssignment.unit_id == unit_id)
+            .order_by(
+                ExecutivePartnerAssignment.start_date.desc(), ExecutivePartnerAssignment.id.desc()
+            )
+        ).all()
+        return [_partner_info(assignment, person) for assignment, person in rows]
+
+
 def _partner_info(assignment: ExecutivePartnerAssignment, person: Person) -> ExecutivePartnerInfo:
     return ExecutivePartnerInfo(
         assignment_id=assignment.id,

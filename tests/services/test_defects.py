@@ -95,7 +95,7 @@ def test_a_bad_action_saves_nothing_not_even_the_review(
             review_fields(),
             [FindingFields("Good"), FindingFields("Bad", severity=7)],
         )
-    assert str(caught.value) == "Finding 2: Severity must be from 1 to 5."
+    assert str(caught.value) == "Action 2: Severity must be from 1 to 5."
     assert defects.list_reviews(any_db, unit.id) == []
     assert issues.list_issues(any_db, issues.IssueQuery(unit_id=unit.id)).total == 0
     assert list_audit_events(any_db, entity="defect_review") == []

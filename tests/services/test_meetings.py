@@ -119,7 +119,7 @@ def test_a_bad_action_saves_nothing_not_even_the_meeting(
             ],
         )
     assert str(caught.value) == (
-        "Finding 2: The target date cannot be before the date the issue was identified."
+        "Action 2: The target date cannot be before the date the issue was identified."
     )
     assert caught.value.field == "findings.2.target_date"
     assert meetings.list_meetings(any_db, unit.id) == []
