@@ -603,7 +603,7 @@ def _age_issues(
         counts[target] = counts.get(target, 0) + 1
         if target in ("open", "in_progress", "blocked") and age > 60 and rng.random() < 0.5:
             # The team moved the target date when the first one proved too tight.
-            data.target_date = now + timedelta(days=rng.randint(3, 50))
+            data.target_date = now + timedelta(days=rng.choice((4, 9, 12, 25, 40, 55)))
         if target in ("blocked", "escalated"):
             data.barriers = spec.barrier
             data.needs_executive = True
