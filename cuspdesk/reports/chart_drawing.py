@@ -38,7 +38,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from cuspdesk.errors import ValidationError
-from cuspdesk.services.chart import ChartResult
+from cuspdesk.services.chart import ChartResult, centre_line_name
 
 FONT = "CuspChartSans"
 FONT_BOLD = "CuspChartSans-Bold"
@@ -258,11 +258,6 @@ def chart_drawing(
     return d
 
 
-def _centre_name(kind: str) -> str:
-    """What the centre line is: a t-chart's is the back-transformed mean, not a mean."""
-    return {"run": "Median", "t": "Centre"}.get(kind, "Mean")
-
-
 def _side_labels(
     result: ChartResult, target: float | None, decimals: int
 ) -> list[tuple[float, str, Color]]:
@@ -270,7 +265,7 @@ def _side_labels(
     if not result.points:
         return []
     last = result.points[-1]
-    name = _centre_name(result.kind)
+    name = centre_line_name(result.kind)
     out: list[tuple[float, str, Color]] = [
         (last.centre, f"{name} {_fmt(last.centre, decimals + 2)}", CENTRE_COLOUR)
     ]
@@ -361,7 +356,7 @@ def _draw_legend(
     items: list[tuple[str, str]] = [("value", "Value")]
     if any(p.signals for p in result.points):
         items.append(("signal", "Special cause"))
-    items.append(("centre", _centre_name(result.kind)))
+    items.append(("centre", centre_line_name(result.kind)))
     if result.kind != "run":
         items.append(("limits", "Control limits"))
     if target is not None:

@@ -25,6 +25,7 @@ from cuspdesk.models import (
     utcnow,
 )
 from cuspdesk.models.base import new_uuid
+from cuspdesk.services.measure_values import MEASURE_UNITS, period_value
 from cuspdesk.services.validation import Checker
 
 CHART_KINDS = ("run", "p", "u", "c", "i", "g", "t")
@@ -38,6 +39,24 @@ KIND_LABELS = {
     MeasureKind.CASES_BETWEEN.value: "Cases between events",
 }
 _NEEDS_DENOMINATOR = {MeasureKind.RATE.value, MeasureKind.PROPORTION.value}
+# Which charts fit which kind of measure: a p-chart's limits assume a proportion, a
+# u-chart's a rate, a c-chart's whole counts, g and t charts gaps between events.
+CHARTS_FOR_KIND = {
+    MeasureKind.COUNT.value: ("run", "c", "i"),
+    MeasureKind.RATE.value: ("run", "u", "i"),
+    MeasureKind.PROPORTION.value: ("run", "p", "i"),
+    MeasureKind.DAYS_BETWEEN.value: ("run", "t", "i"),
+    MeasureKind.CASES_BETWEEN.value: ("run", "g", "i"),
+}
+CHART_LABELS = {
+    "run": "Run chart",
+    "p": "p-chart",
+    "u": "u-chart",
+    "c": "c-chart",
+    "i": "I-chart",
+    "g": "g-chart",
+    "t": "t-chart",
+}
 
 
 @dataclass
@@ -113,15 +132,24 @@ def compute_value(
     denominator: float | None,
     value: float | None,
 ) -> float | None:
-    """The plotted value of one period: a count, a proportion, or a rate per ``multiplier``."""
-    if kind in _NEEDS_DENOMINATOR:
-        if numerator is None or not denominator:
-            return None
-        ratio = numerator / denominator
-        return ratio * multiplier if kind == MeasureKind.RATE.value else ratio
-    if value is not None:
-        return value
-    return numerator
+    """The plotted value of one stored period, or None if it cannot be worked out.
+
+    The arithmetic is ``measure_values.period_value``'s, so the table, the chart and
+    the briefing agree; stored figures it refuses (a denominator of 0 written before
+    the checks existed) show as a gap rather than stopping the whole screen.
+    """
+    if kind not in MEASURE_UNITS:
+        return None
+    try:
+        return period_value(
+            kind,
+            numerator=numerator,
+            denominator=denominator,
+            value=value,
+            multiplier=multiplier,
+        )
+    except ValidationError:
+        return None
 
 
 # --- measures ------------------------------------------------------------------------
@@ -150,6 +178,13 @@ def _clean(
     check.number("target", "The target", fields.target)
     if fields.chart_kind not in CHART_KINDS:
         check.add("chart_kind", "Choose a chart type.")
+    elif fields.kind in CHARTS_FOR_KIND and fields.chart_kind not in CHARTS_FOR_KIND[fields.kind]:
+        fitting = ", ".join(CHART_LABELS[k] for k in CHARTS_FOR_KIND[fields.kind])
+        check.add(
+            "chart_kind",
+            f"A {CHART_LABELS[fields.chart_kind]} does not fit a measure of this kind "
+            f"({KIND_LABELS[fields.kind].lower()}); choose one of: {fitting}.",
+        )
     if fields.rule_set not in RULE_SETS:
         check.add("rule_set", "Choose a rule set.")
     elif fields.chart_kind == "run" and fields.rule_set not in ("ihi", "anhoej"):
