@@ -505,6 +505,7 @@ def set_baseline(
                 "A baseline needs at least two months of data in the chosen span.", "last_period"
             )
         now = utcnow()
+        session.info["audit_summary"] = f"Baseline frozen: {reason}"
         for old in session.scalars(
             select(MeasureBaseline).where(
                 MeasureBaseline.measure_id == measure_id, MeasureBaseline.superseded_at.is_(None)
@@ -530,11 +531,17 @@ def clear_baseline(db: Database, measure_id: int, reason: str) -> None:
     check.raise_if_any()
     with db.session() as session:
         session.info["audit_summary"] = f"Baseline removed: {reason}"
-        for old in session.scalars(
-            select(MeasureBaseline).where(
-                MeasureBaseline.measure_id == measure_id, MeasureBaseline.superseded_at.is_(None)
+        active = list(
+            session.scalars(
+                select(MeasureBaseline).where(
+                    MeasureBaseline.measure_id == measure_id,
+                    MeasureBaseline.superseded_at.is_(None),
+                )
             )
-        ):
+        )
+        if not active:
+            raise NotFoundError("This measure has no frozen baseline to remove.")
+        for old in active:
             old.superseded_at = utcnow()
 
 
