@@ -106,20 +106,20 @@ def chart_drawing(
     if target is not None:
         numbers.append(target)
     lo, hi = (min(numbers), max(numbers)) if numbers else (0.0, 1.0)
-    ticks = _nice_ticks(lo, hi, 4 if compact else 6)
+    ticks = nice_ticks(lo, hi, 4 if compact else 6)
     y_lo, y_hi = ticks[0], ticks[-1]
-    decimals = _decimals(ticks[1] - ticks[0] if len(ticks) > 1 else 1.0)
-    tick_labels = [_fmt(t, decimals) for t in ticks]
+    decimals = tick_decimals(ticks[1] - ticks[0] if len(ticks) > 1 else 1.0)
+    tick_labels = [format_tick(t, decimals) for t in ticks]
 
     top = height - (title_fs + 8 if title else 6)
     legend_h = 0.0 if compact else fs + 8
     bottom = legend_h + fs + 8
     left = max(pdfmetrics.stringWidth(s, FONT, fs) for s in tick_labels) + 8
-    side_labels = [] if compact else _side_labels(result, target, decimals)
+    labels_at_right = [] if compact else side_labels(result, target, decimals)
     right_pad = max(
-        (pdfmetrics.stringWidth(s, FONT, fs - 0.5) for _, s, _ in side_labels), default=0
+        (pdfmetrics.stringWidth(s, FONT, fs - 0.5) for _, s, _ in labels_at_right), default=0
     )
-    right = width - (right_pad + 10 if side_labels else 6)
+    right = width - (right_pad + 10 if labels_at_right else 6)
     plot_w = max(right - left, 1.0)
     plot_h = max(top - bottom, 1.0)
     step_w = plot_w / max(n, 1)
@@ -152,8 +152,8 @@ def chart_drawing(
 
     # x axis: a tick per period, labels thinned to fit
     label_w = max((pdfmetrics.stringWidth(p.period, FONT, fs) for p in points), default=0.0)
-    every = _label_step(math.ceil((label_w + 6) / step_w)) if n else 1
-    shown = _thinned(n, every, compact)
+    every = label_step(math.ceil((label_w + 6) / step_w)) if n else 1
+    shown = thinned_labels(n, every, compact)
     for i in range(n):
         x = px(i)
         d.add(Line(x, bottom, x, bottom - 2, strokeColor=LIMIT_COLOUR, strokeWidth=0.4))
@@ -169,7 +169,7 @@ def chart_drawing(
     # limits, stepped where they change with the denominator
     if result.kind != "run":
         for series in ([p.lower for p in points], [p.upper for p in points]):
-            for seg in _steps(series, px, py, step_w):
+            for seg in step_segments(series, px, py, step_w):
                 d.add(
                     PolyLine(
                         seg, strokeColor=LIMIT_COLOUR, strokeWidth=0.9, strokeDashArray=LIMIT_DASH
@@ -249,8 +249,8 @@ def chart_drawing(
         else:
             d.add(Circle(x, y, r, fillColor=INK, strokeColor=None))
 
-    placed = _spread([py(y_val) for y_val, _, _ in side_labels], fs + 0.5, bottom, top)
-    for (_, text, colour), y in zip(side_labels, placed, strict=True):
+    placed = spread_positions([py(y_val) for y_val, _, _ in labels_at_right], fs + 0.5, bottom, top)
+    for (_, text, colour), y in zip(labels_at_right, placed, strict=True):
         d.add(_text(right + 4, y - (fs - 0.5) / 3, text, fs - 0.5, colour))
 
     if not compact:
@@ -258,7 +258,7 @@ def chart_drawing(
     return d
 
 
-def _side_labels(
+def side_labels(
     result: ChartResult, target: float | None, decimals: int
 ) -> list[tuple[float, str, Color]]:
     """Labels at the right end of the centre, limits and target lines."""
@@ -267,15 +267,15 @@ def _side_labels(
     last = result.points[-1]
     name = centre_line_name(result.kind)
     out: list[tuple[float, str, Color]] = [
-        (last.centre, f"{name} {_fmt(last.centre, decimals + 2)}", CENTRE_COLOUR)
+        (last.centre, f"{name} {format_tick(last.centre, decimals + 2)}", CENTRE_COLOUR)
     ]
     if result.kind != "run":
         if last.upper is not None:
-            out.append((last.upper, f"UCL {_fmt(last.upper, decimals + 2)}", LIMIT_COLOUR))
+            out.append((last.upper, f"UCL {format_tick(last.upper, decimals + 2)}", LIMIT_COLOUR))
         if last.lower is not None:
-            out.append((last.lower, f"LCL {_fmt(last.lower, decimals + 2)}", LIMIT_COLOUR))
+            out.append((last.lower, f"LCL {format_tick(last.lower, decimals + 2)}", LIMIT_COLOUR))
     if target is not None:
-        out.append((target, f"Target {_fmt(target, decimals + 2)}", TARGET_COLOUR))
+        out.append((target, f"Target {format_tick(target, decimals + 2)}", TARGET_COLOUR))
     return out
 
 
@@ -390,7 +390,7 @@ def _draw_legend(
         x += 20 + pdfmetrics.stringWidth(label, FONT, fs) + 12
 
 
-def _steps(
+def step_segments(
     series: Sequence[float | None], px: _Mapper, py: _Mapper, step_w: float
 ) -> list[list[float]]:
     """Polylines for a limit that may change at every period: flat across each period."""
@@ -409,7 +409,7 @@ def _steps(
     return segs
 
 
-def _label_step(needed: int) -> int:
+def label_step(needed: int) -> int:
     """A label every 1, 2, 3, 4, 6, 12, ... periods: whole quarters and years on monthly data."""
     for step in (1, 2, 3, 4, 6, 12, 24, 36, 60, 120):
         if step >= needed:
@@ -417,7 +417,7 @@ def _label_step(needed: int) -> int:
     return needed
 
 
-def _spread(ys: Sequence[float], gap: float, low: float, high: float) -> list[float]:
+def spread_positions(ys: Sequence[float], gap: float, low: float, high: float) -> list[float]:
     """Move label positions apart by at least ``gap``, keeping their order by height."""
     order = sorted(range(len(ys)), key=lambda i: ys[i])
     out = list(ys)
@@ -432,7 +432,7 @@ def _spread(ys: Sequence[float], gap: float, low: float, high: float) -> list[fl
     return out
 
 
-def _thinned(n: int, every: int, compact: bool) -> list[int]:
+def thinned_labels(n: int, every: int, compact: bool) -> list[int]:
     """Which period labels to print so they do not overlap."""
     if n == 0:
         return []
@@ -444,7 +444,7 @@ def _thinned(n: int, every: int, compact: bool) -> list[int]:
     return shown
 
 
-def _nice_ticks(lo: float, hi: float, max_ticks: int) -> list[float]:
+def nice_ticks(lo: float, hi: float, max_ticks: int) -> list[float]:
     """Round-numbered ticks (steps of 1, 2, 2.5 or 5 × 10^k) covering [lo, hi]."""
     if hi < lo:
         lo, hi = hi, lo
@@ -466,7 +466,7 @@ def _nice_ticks(lo: float, hi: float, max_ticks: int) -> list[float]:
     return ticks
 
 
-def _decimals(step: float) -> int:
+def tick_decimals(step: float) -> int:
     if step <= 0:
         return 2
     return max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if _is_quarter(step) else 0)
@@ -477,7 +477,7 @@ def _is_quarter(step: float) -> bool:
     return bool(abs(step / mag - 2.5) < 1e-9)
 
 
-def _fmt(x: float, decimals: int) -> str:
+def format_tick(x: float, decimals: int) -> str:
     return f"{x:,.{max(decimals, 0)}f}"
 
 
