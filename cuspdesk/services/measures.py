@@ -7,6 +7,7 @@ all chart the same numbers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cuspdesk.db import Database
-from cuspdesk.errors import ConflictError, NotFoundError, ValidationError
+from cuspdesk.errors import ConflictError, NotFoundError, Problem, ValidationError
 from cuspdesk.models import (
     Measure,
     MeasureAnnotation,
@@ -382,6 +383,45 @@ def _set_point(
     point.note = note
     session.flush()
     return _point_info(point)
+
+
+@dataclass(frozen=True)
+class PointEntry:
+    """One month's figures to enter, as an import reads them."""
+
+    period: date
+    numerator: float | None = None
+    denominator: float | None = None
+    value: float | None = None
+
+
+def set_points(db: Database, measure_id: int, entries: Sequence[PointEntry]) -> int:
+    """Enter or correct many months in one transaction: all are saved, or none.
+
+    A month that already has data keeps its note and its exclusion; only the
+    figures change. Returns how many months were written.
+    """
+    with db.session() as session:
+        measure = _get(session, measure_id)
+        session.info["audit_summary"] = f"Imported {len(entries)} months of data"
+        notes = {p.period: p.note for p in measure.points}
+        for entry in entries:
+            try:
+                _set_point(
+                    session,
+                    measure,
+                    entry.period,
+                    entry.numerator,
+                    entry.denominator,
+                    entry.value,
+                    notes.get(month_start(entry.period), ""),
+                )
+            except ValidationError as exc:
+                month = f"{entry.period:%Y-%m}"
+                raise ValidationError(
+                    [Problem(p.field, f"{month}: {p.message}") for p in exc.problems]
+                ) from None
+        return len(entries)
 
 
 def remove_point(db: Database, measure_id: int, period: date) -> None:
