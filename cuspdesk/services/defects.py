@@ -24,6 +24,7 @@ from cuspdesk.models import (
 )
 from cuspdesk.services.findings import FindingFields, create_findings
 from cuspdesk.services.rounds import FindingSummary
+from cuspdesk.services.text_search import all_words_in
 from cuspdesk.services.validation import Checker
 
 
@@ -271,11 +272,7 @@ def list_reviews(
     )
     if since is not None:
         query = query.where(DefectReview.review_date >= since)
-    if text.strip():
-        pattern = f"%{text.strip()}%"
-        query = query.where(
-            DefectReview.title.ilike(pattern) | DefectReview.what_happened.ilike(pattern)
-        )
+    query = query.where(*all_words_in(text, DefectReview.title, DefectReview.what_happened))
     with db.reader() as session:
         return [DefectRow(*row) for row in session.execute(query)]
 
