@@ -163,8 +163,9 @@ def chart_drawing(
     if not numbers or not [v for v in values if v is not None]:
         d.add(_text(left + plot_w / 2, bottom + plot_h / 2, "No data", fs + 2, INK, "middle"))
 
-    # annotations behind the data
-    _draw_annotations(d, result, annotations, px, bottom, top, fs, right)
+    # annotation marks behind the data; their labels go on top of the lines, so a
+    # limit never strikes through a label
+    labels = _draw_annotations(d, result, annotations, px, bottom, top, fs, right)
 
     # limits, stepped where they change with the denominator
     if result.kind != "run":
@@ -225,6 +226,9 @@ def chart_drawing(
             run = []
         else:
             run += [px(i), py(v)]
+
+    for shape in labels:
+        d.add(shape)
 
     # markers last, on top
     r = min(1.5 if compact else 2.1, max(1.0, step_w * 0.3))
@@ -288,8 +292,10 @@ def _draw_annotations(
     top: float,
     fs: float,
     right: float,
-) -> None:
+) -> list[Shape]:
+    """Add the vertical marks; return the labels for the caller to add above the lines."""
     periods = [p.period for p in result.points]
+    labels: list[Shape] = []
     placed_until: list[float] = []  # right edge of the last label on each text row
     for period, text in annotations:
         idx = _index_for(periods, period)
@@ -321,8 +327,9 @@ def _draw_annotations(
             placed_until.append(0.0)
         placed_until[row] = left_edge + w
         y = top - (row + 1) * (fs + 1.5) - (fs + 1 if result.baseline is not None else 0)
-        d.add(_rect(left_edge - 1, y - 1.5, w + 2, fs + 1, fill=white, stroke=None))
-        d.add(_text(x0, y, label, fs - 0.5, ANNOTATION_COLOUR, anchor=anchor))
+        labels.append(_rect(left_edge - 1, y - 1.5, w + 2, fs + 1, fill=white, stroke=None))
+        labels.append(_text(x0, y, label, fs - 0.5, ANNOTATION_COLOUR, anchor=anchor))
+    return labels
 
 
 def _index_for(periods: Sequence[str], period: str) -> int | None:
