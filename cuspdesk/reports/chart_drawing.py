@@ -165,7 +165,7 @@ def chart_drawing(
 
     # annotation marks behind the data; their labels go on top of the lines, so a
     # limit never strikes through a label
-    labels = _draw_annotations(d, result, annotations, px, bottom, top, fs, right)
+    labels = _draw_annotations(d, result, annotations, px, bottom, top, fs, left, right)
 
     # limits, stepped where they change with the denominator
     if result.kind != "run":
@@ -291,6 +291,7 @@ def _draw_annotations(
     bottom: float,
     top: float,
     fs: float,
+    left: float,
     right: float,
 ) -> list[Shape]:
     """Add the vertical marks; return the labels for the caller to add above the lines."""
@@ -313,12 +314,16 @@ def _draw_annotations(
                 strokeDashArray=ANNOTATION_DASH,
             )
         )
+        # beside the mark on whichever side has room, shortened to fit inside the plot
+        room_right, room_left = right - (x + 2), (x - 2) - left
         label = text if len(text) <= 40 else text[:39] + "…"
         w = pdfmetrics.stringWidth(label, FONT, fs - 0.5)
-        anchor: Anchor = "start"
-        x0 = x + 2
-        if x0 + w > right:
-            anchor, x0 = "end", x - 2
+        anchor: Anchor = "start" if w <= room_right or room_right >= room_left else "end"
+        room = room_right if anchor == "start" else room_left
+        while w > room and len(label) > 2:
+            label = label[:-2].rstrip() + "…"
+            w = pdfmetrics.stringWidth(label, FONT, fs - 0.5)
+        x0 = x + 2 if anchor == "start" else x - 2
         left_edge = x0 if anchor == "start" else x0 - w
         row = 0
         while row < len(placed_until) and placed_until[row] > left_edge - 3:

@@ -77,8 +77,8 @@ class MeasureChart:
 
     ``result`` is None when the chart cannot be computed yet (no data, or too few
     months for a control chart); ``unavailable`` then says why. ``periods[i]`` is the
-    month of ``result.points[i]``: months with no data are kept as gaps so that
-    the time axis is true.
+    month of ``result.points[i]`` and ``values[i]`` its stored value: months with no
+    data are kept as gaps (None) so that the time axis is true.
     """
 
     measure_id: int
@@ -94,6 +94,7 @@ class MeasureChart:
     direction: str
     target: float | None
     periods: tuple[date, ...]
+    values: tuple[float | None, ...]
     result: ChartResult | None
     unavailable: str
     baseline: measures.BaselineInfo | None
@@ -114,6 +115,13 @@ class MeasureChart:
     @property
     def centre_name(self) -> str:
         return centre_line_name(self.chart_kind if self.result is None else self.result.kind)
+
+    def latest(self) -> tuple[date, float] | None:
+        """The last month with a value, and that value (known even when no chart can be drawn)."""
+        for period, value in zip(reversed(self.periods), reversed(self.values), strict=True):
+            if value is not None:
+                return period, value
+        return None
 
     def drawing_annotations(self) -> list[tuple[str, str]]:
         """(period, text) pairs in the form ``chart_drawing`` takes."""
@@ -189,15 +197,20 @@ def _optional(x: float | None) -> str:
     return "none" if x is None else format_number(x)
 
 
-def chart_for_measure(db: Database, measure_id: int, *, rules: str | None = None) -> MeasureChart:
+def chart_for_measure(
+    db: Database, measure_id: int, *, rules: str | None = None, until: date | None = None
+) -> MeasureChart:
     """The chart of one stored measure, as the screen, the briefing and commands show it.
 
     ``rules`` overrides the measure's own rule set (to look at the same data under
-    another rule set); it must fit the measure's chart kind.
+    another rule set); it must fit the measure's chart kind. ``until`` leaves out
+    months after it, for a briefing that shows the data as it stood on a past date.
     """
     info = measures.get_measure(db, measure_id)
     fields = info.fields
     stored = measures.list_points(db, measure_id)
+    if until is not None:
+        stored = [p for p in stored if p.period <= measures.month_start(until)]
     active = measures.active_baseline(db, measure_id)
     notes = measures.list_annotations(db, measure_id)
 
@@ -281,6 +294,7 @@ def chart_for_measure(db: Database, measure_id: int, *, rules: str | None = None
         direction=fields.direction,
         target=fields.target,
         periods=tuple(periods),
+        values=tuple(p.value for p in inputs),
         result=result,
         unavailable=unavailable,
         baseline=active if result is not None and result.baseline is not None else None,
@@ -399,11 +413,12 @@ def interpret(
             out.append(f"Non-random pattern: {note[0].lower()}{note[1:]}")
     if not out:
         out.append(_no_signal_sentence(result, centre))
-    if rare:
-        out.append(
+    if rare:  # first: it says how far to trust everything after it
+        out.insert(
+            0,
             f"Most months sit on the {centre} of {format_number(present[0].centre)}, so the run "
             f"chart rules say little about these rare events; chart the days between events "
-            f"(a t-chart) to see whether they are getting rarer."
+            f"(a t-chart) to see whether they are getting rarer.",
         )
     target_text = _target_sentence(result, periods, direction, target, unit_label)
     if target_text:
