@@ -8,7 +8,11 @@ are dashed, a target is dash-dot, excluded points are hollow.
 PNG files are made without a display or a C renderer: ReportLab's own bitmap
 renderer needs rlPyCairo (pycairo has no Linux wheel and needs the cairo headers to
 build), so ``write_chart_file`` paints the Drawing's shapes with Pillow, which
-ReportLab already depends on, using the same Vera TrueType font the PDF embeds.
+ReportLab already depends on, using the same font files the PDF embeds.
+
+Text is set in the project's fonts (DejaVu Sans, registered once by
+``reports.fonts``); a label with Chinese, Japanese or Korean characters is set in
+the CJK font ``reports.fonts`` found on the computer, when there is one.
 """
 
 from __future__ import annotations
@@ -38,11 +42,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from cuspdesk.errors import ValidationError
+from cuspdesk.reports import fonts
 from cuspdesk.services.chart import ChartResult, centre_line_name
 
-FONT = "CuspChartSans"
-FONT_BOLD = "CuspChartSans-Bold"
-_FONT_FILES = {FONT: "Vera.ttf", FONT_BOLD: "VeraBd.ttf"}
+FONT = fonts.SANS
+FONT_BOLD = fonts.SANS_BOLD
 
 INK = HexColor("#222222")
 CENTRE_COLOUR = HexColor("#1F4E79")
@@ -66,11 +70,8 @@ _SUPERSAMPLE = 3
 
 
 def _ensure_fonts() -> None:
-    """Register the bundled Vera TrueType fonts once, so PDFs embed them."""
-    registered = set(pdfmetrics.getRegisteredFontNames())
-    for name, filename in _FONT_FILES.items():
-        if name not in registered:
-            pdfmetrics.registerFont(TTFont(name, filename))
+    """The project's fonts, registered in the one place that registers them."""
+    fonts.register_fonts()
 
 
 def chart_drawing(
@@ -524,11 +525,21 @@ def _text(
         x,
         y,
         text,
-        fontName=FONT_BOLD if bold else FONT,
+        fontName=_font_name(text, bold),
         fontSize=size,
         fillColor=colour,
         textAnchor=anchor,
     )
+
+
+def _font_name(text: str, bold: bool) -> str:
+    """DejaVu for the text, or the CJK fallback when DejaVu lacks some of its characters."""
+    covered = fonts.main_coverage()
+    if all(ord(c) in covered for c in text):
+        return FONT_BOLD if bold else FONT
+    if any(fonts.font_for(c) == fonts.CJK_FALLBACK for c in text):
+        return fonts.CJK_FALLBACK
+    return FONT_BOLD if bold else FONT
 
 
 # ---------------------------------------------------------------- files
@@ -696,15 +707,13 @@ class _Painter:
     def _font(self, name: str, size: int) -> ImageFont.FreeTypeFont:
         key = (name, size)
         if key not in self._fonts:
-            filename = _FONT_FILES.get(name, _FONT_FILES[FONT])
-            self._fonts[key] = ImageFont.truetype(_font_path(filename), size)
+            # the very file the PDF embeds for this font name
+            font = pdfmetrics.getFont(name)
+            if not isinstance(font, TTFont):
+                font = pdfmetrics.getFont(FONT)
+            assert isinstance(font, TTFont)
+            self._fonts[key] = ImageFont.truetype(font.face.filename, size)
         return self._fonts[key]
-
-
-def _font_path(filename: str) -> str:
-    import reportlab
-
-    return str(Path(reportlab.__file__).parent / "fonts" / filename)
 
 
 def _pairs(flat: Sequence[float]) -> list[tuple[float, float]]:
