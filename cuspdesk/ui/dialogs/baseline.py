@@ -79,12 +79,11 @@ class BaselineDialog(QDialog):
         last_label.setBuddy(self.last)
         reason_label = QLabel("&Reason:")
         reason_label.setBuddy(self.reason)
-        form.addRow(first_label, self.first)
-        form.addRow("", self.errors.add("first_period", self.first))
-        form.addRow(last_label, self.last)
-        form.addRow("", self.errors.add("last_period", self.last))
-        form.addRow(reason_label, self.reason)
-        form.addRow("", self.errors.add("reason", self.reason))
+        form.addRow(
+            first_label, _with_error(self.first, self.errors.add("first_period", self.first))
+        )
+        form.addRow(last_label, _with_error(self.last, self.errors.add("last_period", self.last)))
+        form.addRow(reason_label, _with_error(self.reason, self.errors.add("reason", self.reason)))
 
         self.history = QListWidget()
         self.history.setAccessibleName("Earlier baselines")
@@ -124,8 +123,9 @@ class BaselineDialog(QDialog):
         else:
             history_label.hide()
             self.history.hide()
+        layout.addStretch(1)
         layout.addWidget(buttons)
-        self.resize(560, 420)
+        self.resize(560, self.sizeHint().height())
 
     def _current_text(self) -> str:
         b = self.active
@@ -170,3 +170,14 @@ class BaselineDialog(QDialog):
             return
         self.context.changed("measure")
         self.accept()
+
+
+def _with_error(field: QWidget, error: QLabel) -> QWidget:
+    """A field with its error line under it; the line takes no room until it has text."""
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(field)
+    column.addWidget(error)
+    return box
