@@ -41,6 +41,8 @@ MONTH_NAMES = (
     "November",
     "December",
 )
+# A long history can hold many signals; the reading names the newest, the chart shows all.
+MAX_SIGNAL_SENTENCES = 3
 # Rules that put a point on one side of the centre line, strongest evidence first.
 _SIDE_RULES = (
     "outside_limits",
@@ -407,7 +409,13 @@ def interpret(
         text = _episode_sentence(ep, result, periods, direction, centre, last_present, rare)
         sentences.append((ep.indices[-1], text))
     sentences.sort(key=lambda item: -item[0])
-    out = [text for _, text in sentences]
+    out = [text for _, text in sentences[:MAX_SIGNAL_SENTENCES]]
+    if len(sentences) > MAX_SIGNAL_SENTENCES:
+        earlier = len(sentences) - MAX_SIGNAL_SENTENCES
+        out.append(
+            f"…and {earlier} earlier {'signal' if earlier == 1 else 'signals'}; "
+            f"the chart marks them all."
+        )
     for note in result.notes:
         if note.startswith(("Too few runs", "Too many runs", "Too few crossings")):
             out.append(f"Non-random pattern: {note[0].lower()}{note[1:]}")

@@ -372,3 +372,14 @@ def test_number_and_month_wording() -> None:
         "153.3",
     ]
     assert month_label(date(2026, 3, 9)) == "March 2026"
+
+
+def test_a_long_history_names_the_newest_signals_only(any_db: Database) -> None:
+    unit_id = new_unit(any_db)
+    # six stretches of six months, alternately high and low: six shifts around the median
+    values = ([8.0] * 6 + [2.0] * 6) * 3
+    measure_id = count_measure(any_db, unit_id, values)
+    chart = chart_for_measure(any_db, measure_id)
+    signals = [s for s in chart.interpretation if s.startswith("Signal of")]
+    assert len(signals) == 3
+    assert "…and 3 earlier signals; the chart marks them all." in chart.interpretation
