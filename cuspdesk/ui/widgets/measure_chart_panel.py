@@ -28,7 +28,15 @@ class MeasureChartPanel(QWidget):
 
     chart_loaded = Signal(object)
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        *,
+        exclusion_button: bool = True,
+    ) -> None:
+        """``exclusion_button=False`` for a screen that has its own leave-out controls;
+        clicking a month on the chart still offers to leave it out."""
         super().__init__(parent)
         self.context = context
         self.measure_id: int | None = None
@@ -59,6 +67,7 @@ class MeasureChartPanel(QWidget):
         for button in (self.import_button, self.baseline_button, self.exclude_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.exclude_button.setVisible(exclusion_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
