@@ -120,38 +120,27 @@ def cmd_not_yet(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_briefing(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from cuspdesk.reports.briefing import write_briefing
-    from cuspdesk.reports.document import check_writable
-    from cuspdesk.services.briefing import gather_briefing
-    from cuspdesk.services.units import find_unit
-
-    check_writable(args.out)
-    db = _open(args)
-    try:
-        unit = find_unit(db, args.unit)
-        data = gather_briefing(db, unit.id, args.date)
-    finally:
-        db.dispose()
-    write_briefing(args.out, data)
-    print(f"Wrote the pre-rounds briefing for “{unit.name}” to {args.out}.", file=out)
-    return EXIT_OK
+    return _print_document(args, out, "briefing", args.date)
 
 
 def cmd_summary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from cuspdesk.reports.document import check_writable
-    from cuspdesk.reports.summary import write_summary
-    from cuspdesk.services.briefing import gather_summary
+    return _print_document(args, out, "summary", None)
+
+
+def _print_document(args: argparse.Namespace, out: TextIO, kind: str, on: date | None) -> int:
+    from cuspdesk.printing import make_document
+    from cuspdesk.reports.document import check_writable, write_pdf
     from cuspdesk.services.units import find_unit
 
     check_writable(args.out)
     db = _open(args)
     try:
         unit = find_unit(db, args.unit)
-        data = gather_summary(db, unit.id)
+        document = make_document(db, kind, unit_id=unit.id, on=on)
     finally:
         db.dispose()
-    write_summary(args.out, data)
-    print(f"Wrote the executive summary for “{unit.name}” to {args.out}.", file=out)
+    write_pdf(args.out, document.pdf)
+    print(f"Wrote the {document.title.lower()} for “{unit.name}” to {args.out}.", file=out)
     return EXIT_OK
 
 
