@@ -333,6 +333,8 @@ def _draw_annotations(
             placed_until.append(0.0)
         placed_until[row] = left_edge + w
         y = top - (row + 1) * (fs + 1.5) - (fs + 1 if result.baseline is not None else 0)
+        if y < (top + bottom) / 2:  # labels keep to the top half; the mark is still drawn
+            continue
         labels.append(_rect(left_edge - 1, y - 1.5, w + 2, fs + 1, fill=white, stroke=None))
         labels.append(_text(x0, y, label, fs - 0.5, ANNOTATION_COLOUR, anchor=anchor))
     return labels

@@ -302,9 +302,11 @@ class MeasureChartWidget(QWidget):
             title_font.setPointSizeF(self.font().pointSizeF() * 1.15)
             painter.setFont(title_font)
             painter.setPen(INK)
-            painter.drawText(
-                QPointF(layout.plot.left(), QFontMetricsF(title_font).ascent() + 4), chart.title
+            title_metrics = QFontMetricsF(title_font)
+            title = title_metrics.elidedText(
+                chart.title, Qt.TextElideMode.ElideRight, self.width() - layout.plot.left() - 8
             )
+            painter.drawText(QPointF(layout.plot.left(), title_metrics.ascent() + 4), title)
             painter.setFont(self.font())
         painter.end()
 
@@ -535,7 +537,8 @@ class MeasureChartWidget(QWidget):
                     rows.append(0.0)
                 rows[row] = x0 + w
                 box = QRectF(x0, first_row_y + row * (fm.height() + 2), w, fm.height())
-                annotation_labels.append((box, text))
+                if box.bottom() <= plot.center().y():  # labels keep to the top half
+                    annotation_labels.append((box, text))
 
         side_y = paper.spread_positions(
             [-py(v) for v, _, _ in side], fm.height(), -plot.bottom(), -plot.top()
