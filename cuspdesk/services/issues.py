@@ -578,6 +578,12 @@ def _link_assessments(session: Session, issue: SafetyIssue, assessment_ids: Sequ
         response.issue_id = issue.id
 
 
+def check_issue(db: Database, unit_id: int, data: IssueFields) -> None:
+    """Run the save-time checks without saving, so a form can explain itself as people type."""
+    with db.reader() as session:
+        _clean(session, unit_id, data)
+
+
 def get_issue(db: Database, issue_id: int) -> IssueDetail:
     with db.reader() as session:
         return _detail(session, _get_issue(session, issue_id))
