@@ -331,12 +331,13 @@ class AlignmentScreen(Screen):
         side_layout.addWidget(self.cell_title)
         side_layout.addWidget(self.cell_issues)
 
-        splitter = QSplitter()
+        # the issues of a cell go under the matrix, so the matrix keeps the full width
+        splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([900, 340])
+        splitter.setSizes([520, 180])
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.summary)
