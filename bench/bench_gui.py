@@ -27,6 +27,7 @@ from sqlalchemy import insert
 from cuspdesk.db import Database, open_database
 from cuspdesk.models import ACTIVE_STATUSES, SafetyIssue
 from cuspdesk.services import dashboard, issues, units
+from cuspdesk.services.issue_search import rebuild_search_index
 
 ROOT = Path(__file__).resolve().parents[1]
 ISSUES = 100_000
@@ -93,6 +94,7 @@ def fill(db: Database) -> int:
         )
     with db.engine.begin() as conn:
         conn.execute(insert(SafetyIssue.__table__), rows)
+        rebuild_search_index(conn)
     return unit.id
 
 

@@ -9,6 +9,7 @@ wrong or the command is not available in this version.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -155,7 +156,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if report.ok:
         print(f"{db.describe()}: {report.summary()}", file=out)
         return EXIT_OK
-    print(f"{db.describe()}: {report.summary()}", file=err)
+    print(f"cuspdesk: {db.describe()}: {report.summary()}", file=err)
     return EXIT_FAILED
 
 
@@ -173,11 +174,11 @@ def cmd_backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from cuspdesk.db import is_url, resolve_target
-    from cuspdesk.services.backup import PG_DUMP_HINT, restore
+    from cuspdesk.services.backup import PG_RESTORE_HINT, restore
 
     target = resolve_target(args.db)
     if is_url(target) and not target.startswith("sqlite"):
-        raise CuspDeskError(PG_DUMP_HINT.replace("back it up", "restore it"))
+        raise CuspDeskError(PG_RESTORE_HINT)
     db_path, safety = restore(target, args.file)
     print(
         f"Restored {db_path} from {args.file}; what it held before is kept in {safety}.", file=out
@@ -216,7 +217,9 @@ def main(
     err = err or sys.stderr
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        # argparse prints --version, --help and usage errors itself; send them where asked.
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     handler = COMMANDS[args.command]
@@ -233,8 +236,9 @@ def main(
     except Exception as exc:  # the last line of defence: one sentence, never a traceback
         if args.debug:
             traceback.print_exc(file=err)
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         print(
-            f"cuspdesk: Something went wrong ({type(exc).__name__}: {exc}); "
+            f"cuspdesk: Something went wrong ({type(exc).__name__}: {detail}); "
             "run again with --debug for details.",
             file=err,
         )

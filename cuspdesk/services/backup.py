@@ -29,6 +29,10 @@ PG_DUMP_HINT = (
     "This database is on a PostgreSQL server; back it up there with pg_dump "
     "(for example: pg_dump --format=custom --file=cuspdesk.dump DATABASE_URL)."
 )
+PG_RESTORE_HINT = (
+    "This database is on a PostgreSQL server; restore it there with pg_restore "
+    "(for example: pg_restore --clean --dbname=DATABASE_URL cuspdesk.dump)."
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,9 @@ def _require_file(db: Database) -> Path:
 
 
 def default_backup_path(db_path: Path, label: str = "manual") -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    # Microseconds: two backups (or two restores' safety copies) in one second must
+    # not overwrite each other.
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     return backup_folder(db_path) / f"{db_path.stem}-{label}-{stamp}.sqlite3"
 
 
@@ -62,7 +68,8 @@ def backup_now(db: Database, dest: Path | None = None) -> Path:
         target = target / default_backup_path(source).name
     if target.resolve() == source.resolve():
         raise StorageError("A backup cannot be written over the database itself.")
-    if not target.parent.is_dir():
+    if dest is not None and not target.parent.is_dir():
+        # The backups folder is made on first use; a folder the person named must exist.
         raise StorageError(f"The folder {target.parent} does not exist.")
     return sqlite_backup(source, target)
 
@@ -107,7 +114,9 @@ def validate_backup_file(path: Path) -> None:
                 revision = found[0] if found else None
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as exc:
+        if "malformed" in str(exc):
+            raise StorageError(f"{path} is damaged, so it was not restored.") from None
         raise StorageError(f"{path} is not a CUSPDesk database, so it was not restored.") from None
     if rows != ["ok"]:
         raise StorageError(f"{path} is damaged, so it was not restored.")
@@ -129,7 +138,9 @@ def restore(target: str, backup_file: Path) -> tuple[Path, Path]:
     validate_backup_file(backup_file)
     db = open_database(target)
     try:
-        db_path = _require_file(db)
+        if db.path is None:
+            raise CuspDeskError(PG_RESTORE_HINT)
+        db_path = db.path
         if db.read_only:
             raise StorageError(db.read_only_reason or "The database is read-only.")
         if db_path.resolve() == backup_file.resolve():

@@ -112,6 +112,8 @@ def _clean(fields: DefectFields) -> DefectFields:
             f"shares.{number}", f"Who learned ({number})", share.audience, limit=300
         )
         if not audience:
+            if share.method.strip() or share.shared_on is not None:
+                check.add(f"shares.{number}", f"Say who the learning was shared with ({number}).")
             continue
         check.date_in_range(f"shares.{number}", f"When it was shared ({number})", share.shared_on)
         method = check.text(
@@ -187,6 +189,7 @@ def create_review(
             source=IssueSource.DEFECT_REVIEW,
             identified=clean.review_date,
             defect_review_id=review.id,
+            noun="Action",
         )
         session.flush()
         return _detail(session, review)
@@ -218,6 +221,7 @@ def update_review(
             source=IssueSource.DEFECT_REVIEW,
             identified=clean.review_date,
             defect_review_id=review.id,
+            noun="Action",
         )
         session.flush()
         return _detail(session, review)

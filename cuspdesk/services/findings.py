@@ -33,6 +33,26 @@ class FindingFields:
     needs_executive: bool = False
     barriers: str = ""
 
+    def is_blank(self) -> bool:
+        """Nothing typed at all: an empty row left in the form, safe to skip."""
+        return not (
+            self.description.strip()
+            or self.location.strip()
+            or self.action_plan.strip()
+            or self.barriers.strip()
+            or self.needs_executive
+            or any(
+                value is not None
+                for value in (
+                    self.category_id,
+                    self.owner_id,
+                    self.target_date,
+                    self.likelihood,
+                    self.severity,
+                )
+            )
+        )
+
 
 def create_findings(
     session: Session,
@@ -44,12 +64,18 @@ def create_findings(
     round_id: int | None = None,
     meeting_id: int | None = None,
     defect_review_id: int | None = None,
+    noun: str = "Finding",
 ) -> list[SafetyIssue]:
-    """Create one issue per finding; problems are reported per finding number."""
+    """Create one issue per finding; problems are reported per finding number.
+
+    Empty rows are skipped; a row with anything typed in it but no description
+    is refused rather than dropped, so no half-written finding is lost. ``noun``
+    is what the form calls a row ("Action 2: …") in the problems it reports.
+    """
     created: list[SafetyIssue] = []
     problems: list[Problem] = []
     for number, finding in enumerate(findings, start=1):
-        if not finding.description.strip():
+        if finding.is_blank():
             continue
         data = IssueFields(
             description=finding.description,
@@ -72,7 +98,7 @@ def create_findings(
             created.append(create_issue_in(session, unit_id, data))
         except ValidationError as exc:
             problems.extend(
-                Problem(f"findings.{number}.{p.field}", f"Finding {number}: {p.message}")
+                Problem(f"findings.{number}.{p.field}", f"{noun} {number}: {p.message}")
                 for p in exc.problems
             )
     if problems:

@@ -201,6 +201,7 @@ def create_meeting(
             source=IssueSource.MEETING,
             identified=clean.meeting_date,
             meeting_id=meeting.id,
+            noun="Action",
         )
         session.flush()
         return _detail(session, meeting)
@@ -234,6 +235,7 @@ def update_meeting(
             source=IssueSource.MEETING,
             identified=clean.meeting_date,
             meeting_id=meeting.id,
+            noun="Action",
         )
         session.flush()
         return _detail(session, meeting)

@@ -150,3 +150,25 @@ def parse_date(text: str, label: str = "The date", field: str | None = None) -> 
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
         raise ValidationError(f"{label} {cleaned} does not exist on the calendar.", field)
     raise ValidationError(f"{label} must be written as YYYY-MM-DD, for example 2026-03-31.", field)
+
+
+_THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+_DECIMAL_COMMA_NUMBER = re.compile(r"-?\d+,\d+")
+
+
+def parse_number(text: str, label: str = "The number", field: str | None = None) -> float | None:
+    """Read a number typed by a person: "12", "3.5", "1,234" or "3,5"; empty means none."""
+    cleaned = text.strip().replace(" ", "").replace("\u202f", "").replace("\u00a0", "")
+    if not cleaned:
+        return None
+    if _THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", "")
+    elif _DECIMAL_COMMA_NUMBER.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        value = float("nan")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValidationError(f"{label} must be a number, like 12 or 3.5.", field)
+    return value

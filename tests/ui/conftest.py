@@ -2,20 +2,25 @@
 
 Every test starts with empty app settings (so no window layout leaks between
 tests) and ends by waiting for background workers and closing the windows it opened.
+A record screen is tested on its own with an ``AppContext`` (``context`` for a small
+unit made through the services, ``demo_context`` for the sample unit).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from cuspdesk.db import Database, open_database, sqlite_backup
-from cuspdesk.services import demo
+from cuspdesk.services import demo, units
 from cuspdesk.ui.app import configure_application
+from cuspdesk.ui.context import AppContext
 from cuspdesk.ui.main_window import MainWindow
 from cuspdesk.ui.settings import app_settings
 from cuspdesk.ui.worker import wait_for_background_work
@@ -76,3 +81,31 @@ def demo_db(demo_path: Path) -> Iterator[Database]:
 @pytest.fixture
 def window(qtbot: QtBot, demo_db: Database) -> MainWindow:
     return open_window(qtbot, demo_db)
+
+
+@pytest.fixture
+def small_unit(db: Database) -> dict[str, Any]:
+    """A unit with a four-person team and an executive partner, made through the services."""
+    unit = units.create_unit(db, units.UnitFields("4 West Medicine", hospital="St Elsewhere"))
+    roles = {c.key: c.id for c in units.list_choices(db, units.ROLE_LIST)}
+    people = {}
+    for key, name, role in (
+        ("champion", "Ana Costa", "champion"),
+        ("manager", "Ben Osei", "nurse_manager"),
+        ("executive", "Carla Jones", "executive_partner"),
+        ("staff", "李 伟", "staff"),
+    ):
+        member = units.add_team_member(db, unit.id, units.PersonFields(name), role_id=roles[role])
+        people[key] = member.person_id
+    units.assign_executive_partner(db, unit.id, people["executive"], date(2025, 1, 1))
+    return {"unit": unit, "people": people}
+
+
+@pytest.fixture
+def context(db: Database, small_unit: dict[str, Any]) -> AppContext:
+    return AppContext(db, small_unit["unit"].id)
+
+
+@pytest.fixture
+def demo_context(demo_db: Database) -> AppContext:
+    return AppContext(demo_db, units.list_units(demo_db)[0].id)

@@ -23,6 +23,7 @@ from sqlalchemy import insert
 from cuspdesk.db import Database
 from cuspdesk.models import ACTIVE_STATUSES, SafetyIssue
 from cuspdesk.services import issues, units
+from cuspdesk.services.issue_search import rebuild_search_index
 from cuspdesk.ui.dialogs.issue_form import IssueFormDialog
 from cuspdesk.ui.main_window import MainWindow
 from cuspdesk.ui.models.issue_table import COLUMN_KEYS, IssueTableModel
@@ -284,6 +285,7 @@ def test_a_log_of_100000_issues_opens_pages_and_filters_correctly(
         )
     with db.engine.begin() as conn:
         conn.execute(insert(SafetyIssue.__table__), rows)
+        rebuild_search_index(conn)
     expected_overdue = sum(
         1 for r in rows if r["status"] in ACTIVE_STATUSES and r["target_date"] < today
     )

@@ -42,6 +42,17 @@ class Screen(QWidget):
     def open_record(self, record_id: int) -> None:
         """Show one record of this screen's kind (from the dashboard or a link)."""
 
+    def announce(self, *kinds: str) -> None:
+        """Tell the other screens what this one changed; it is itself already up to date."""
+        self._announcing = True
+        try:
+            for kind in kinds:
+                self.context.changed(kind)
+        finally:
+            self._announcing = False
+
+    _announcing = False
+
     def _on_data_changed(self, kind: str) -> None:
-        if kind in self.record_kinds and self.isVisible():
+        if kind in self.record_kinds and self.isVisible() and not self._announcing:
             self.refresh()

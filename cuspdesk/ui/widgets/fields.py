@@ -44,6 +44,12 @@ class OptionalDateEdit(QDateEdit):
         else:
             self.setDate(QDate(value.year, value.month, value.day))
 
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab leaves the box, as in every other field (the arrow keys move between year,
+        month and day). Qt's own stepping through the parts never left an empty box:
+        a keyboard trap."""
+        return QWidget.focusNextPrevChild(self, next)
+
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if (
             self.optional
@@ -64,6 +70,9 @@ class PickList(QComboBox):
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
         self.empty_label = empty_label
+        # Long names must not force the whole form wider than the window.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(12)
 
     def set_items(self, items: Iterable[tuple[int, str]], keep: int | None = None) -> None:
         current = self.value() if keep is None else keep

@@ -33,6 +33,12 @@ class FieldErrors:
         self.fields[field] = (widget, label)
         return label
 
+    def forget(self, field: str) -> None:
+        """Stop placing problems for a field whose widget went away (a removed row)."""
+        entry = self.fields.pop(field, None)
+        if entry is not None:
+            entry[1].deleteLater()
+
     def show(self, error: ValidationError, *, as_you_type: bool = False) -> None:
         """Show the problems; ``as_you_type`` keeps the focus where it is and skips the
         "Not saved" banner unless a problem has no field to sit beside."""
