@@ -52,7 +52,7 @@ class MeasureChartPanel(QWidget):
 
         self.import_button = QPushButton("&Import data…")
         self.import_button.setAccessibleName("Import months from a file")
-        self.baseline_button = QPushButton("&Baseline…")
+        self.baseline_button = QPushButton("Free&ze baseline…")
         self.baseline_button.setAccessibleName("Freeze or change the baseline")
         self.exclude_button = QPushButton("Leave &out or put back…")
         self.exclude_button.setAccessibleName("Leave the chosen month out of the limits")
