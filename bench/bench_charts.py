@@ -1,7 +1,9 @@
 """Time computing and drawing a 10-year monthly series (120 points) for each chart kind.
 
-Run from the repository root: ``python -m bench.bench_charts [--runs N]``. Prints a
-table and writes ``bench/results/charts.json`` (git-ignored).
+Also times the app's path: ``chart_for_measure`` on the demo database (the three
+demo measures and a 120-month measure added to it) and painting the Qt chart widget
+for 120 points. Run from the repository root: ``python -m bench.bench_charts
+[--runs N]``. Prints tables and writes ``bench/results/charts.json`` (git-ignored).
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import platform
 import random
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from cuspdesk.reports.chart_drawing import chart_drawing, write_chart_file
@@ -76,6 +80,71 @@ def timed(fn: Callable[[], object], runs: int) -> dict[str, float]:
     }
 
 
+def app_timings(folder: Path, runs: int) -> dict[str, dict[str, float]]:
+    """chart_for_measure on the demo database, and the widget painting 120 points."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QApplication
+
+    from cuspdesk.db import open_database
+    from cuspdesk.services import demo, measures
+    from cuspdesk.services.measure_charts import chart_for_measure
+    from cuspdesk.ui.widgets.measure_chart import MeasureChartWidget
+
+    app = QApplication.instance() or QApplication([])
+    db = open_database(folder / "demo.sqlite3")
+    unit = demo.create_demo_unit(db, today=date(2026, 11, 24))
+    demo_ids = [m.id for m in measures.list_measures(db, unit.id)]
+    long_id = measures.create_measure(
+        db,
+        unit.id,
+        measures.MeasureFields(
+            name="Falls, ten years",
+            kind="rate",
+            multiplier=1000.0,
+            unit_label="per 1,000 patient-days",
+            chart_kind="u",
+            rule_set="we",
+            target=0.5,
+        ),
+    ).id
+    for point in series("u"):
+        year, month = (int(x) for x in point.period.split("-"))
+        measures.set_point(
+            db,
+            long_id,
+            date(year, month, 1),
+            numerator=point.numerator,
+            denominator=point.denominator,
+        )
+    measures.set_baseline(db, long_id, date(2015, 1, 1), date(2016, 12, 1), "First two years.")
+    long_chart = chart_for_measure(db, long_id)
+
+    widget = MeasureChartWidget()
+    widget.resize(900, 420)
+    image = QImage(900, 420, QImage.Format.Format_ARGB32_Premultiplied)
+
+    def first_paint() -> None:
+        widget.set_chart(long_chart)  # drops the cached layout, as after saving a month
+        widget.render(image)
+
+    def repaint() -> None:
+        widget.render(image)
+
+    out = {
+        "chart_for_measure_demo_3": timed(
+            lambda: [chart_for_measure(db, m) for m in demo_ids], runs
+        ),
+        "chart_for_measure_120": timed(lambda: chart_for_measure(db, long_id), runs),
+        "widget_set_chart_and_paint_120": timed(first_paint, runs),
+        "widget_repaint_120": timed(repaint, runs),
+    }
+    widget.deleteLater()
+    app.processEvents()
+    db.dispose()
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20, help="timed runs per step")
@@ -102,6 +171,8 @@ def main() -> int:
                 ),
             }
 
+        app = app_timings(Path(tmp), args.runs)
+
     steps = ["compute", "drawing", "pdf_file", "png_file"]
     print(f"{POINTS} monthly points per chart; median ms (25th-75th percentile)")
     print(f"{'kind':<5}" + "".join(f"{s:>22}" for s in steps))
@@ -112,6 +183,14 @@ def main() -> int:
         ]
         print(f"{kind:<5}" + "".join(f"{c:>22}" for c in cells))
 
+    print()
+    print("app path: median ms (25th-75th percentile, min-max)")
+    for name, t in app.items():
+        print(
+            f"{name:<34}{t['median_ms']:8.2f} ({t['p25_ms']:.2f}-{t['p75_ms']:.2f}, "
+            f"{t['min_ms']:.2f}-{t['max_ms']:.2f})"
+        )
+
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
     payload = {
@@ -119,6 +198,7 @@ def main() -> int:
         "python": platform.python_version(),
         "machine": platform.machine(),
         "results": results,
+        "app": app,
     }
     (out_dir / "charts.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     print(f"written {out_dir / 'charts.json'}")

@@ -8,7 +8,11 @@ are dashed, a target is dash-dot, excluded points are hollow.
 PNG files are made without a display or a C renderer: ReportLab's own bitmap
 renderer needs rlPyCairo (pycairo has no Linux wheel and needs the cairo headers to
 build), so ``write_chart_file`` paints the Drawing's shapes with Pillow, which
-ReportLab already depends on, using the same Vera TrueType font the PDF embeds.
+ReportLab already depends on, using the same font files the PDF embeds.
+
+Text is set in the project's fonts (DejaVu Sans, registered once by
+``reports.fonts``); a label with Chinese, Japanese or Korean characters is set in
+the CJK font ``reports.fonts`` found on the computer, when there is one.
 """
 
 from __future__ import annotations
@@ -38,11 +42,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from cuspdesk.errors import ValidationError
-from cuspdesk.services.chart import ChartResult
+from cuspdesk.reports import fonts
+from cuspdesk.services.chart import ChartResult, centre_line_name
 
-FONT = "CuspChartSans"
-FONT_BOLD = "CuspChartSans-Bold"
-_FONT_FILES = {FONT: "Vera.ttf", FONT_BOLD: "VeraBd.ttf"}
+FONT = fonts.SANS
+FONT_BOLD = fonts.SANS_BOLD
 
 INK = HexColor("#222222")
 CENTRE_COLOUR = HexColor("#1F4E79")
@@ -66,11 +70,8 @@ _SUPERSAMPLE = 3
 
 
 def _ensure_fonts() -> None:
-    """Register the bundled Vera TrueType fonts once, so PDFs embed them."""
-    registered = set(pdfmetrics.getRegisteredFontNames())
-    for name, filename in _FONT_FILES.items():
-        if name not in registered:
-            pdfmetrics.registerFont(TTFont(name, filename))
+    """The project's fonts, registered in the one place that registers them."""
+    fonts.register_fonts()
 
 
 def chart_drawing(
@@ -106,20 +107,20 @@ def chart_drawing(
     if target is not None:
         numbers.append(target)
     lo, hi = (min(numbers), max(numbers)) if numbers else (0.0, 1.0)
-    ticks = _nice_ticks(lo, hi, 4 if compact else 6)
+    ticks = nice_ticks(lo, hi, 4 if compact else 6)
     y_lo, y_hi = ticks[0], ticks[-1]
-    decimals = _decimals(ticks[1] - ticks[0] if len(ticks) > 1 else 1.0)
-    tick_labels = [_fmt(t, decimals) for t in ticks]
+    decimals = tick_decimals(ticks[1] - ticks[0] if len(ticks) > 1 else 1.0)
+    tick_labels = [format_tick(t, decimals) for t in ticks]
 
     top = height - (title_fs + 8 if title else 6)
     legend_h = 0.0 if compact else fs + 8
     bottom = legend_h + fs + 8
     left = max(pdfmetrics.stringWidth(s, FONT, fs) for s in tick_labels) + 8
-    side_labels = [] if compact else _side_labels(result, target, decimals)
+    labels_at_right = [] if compact else side_labels(result, target, decimals)
     right_pad = max(
-        (pdfmetrics.stringWidth(s, FONT, fs - 0.5) for _, s, _ in side_labels), default=0
+        (pdfmetrics.stringWidth(s, FONT, fs - 0.5) for _, s, _ in labels_at_right), default=0
     )
-    right = width - (right_pad + 10 if side_labels else 6)
+    right = width - (right_pad + 10 if labels_at_right else 6)
     plot_w = max(right - left, 1.0)
     plot_h = max(top - bottom, 1.0)
     step_w = plot_w / max(n, 1)
@@ -152,8 +153,8 @@ def chart_drawing(
 
     # x axis: a tick per period, labels thinned to fit
     label_w = max((pdfmetrics.stringWidth(p.period, FONT, fs) for p in points), default=0.0)
-    every = _label_step(math.ceil((label_w + 6) / step_w)) if n else 1
-    shown = _thinned(n, every, compact)
+    every = label_step(math.ceil((label_w + 6) / step_w)) if n else 1
+    shown = thinned_labels(n, every, compact)
     for i in range(n):
         x = px(i)
         d.add(Line(x, bottom, x, bottom - 2, strokeColor=LIMIT_COLOUR, strokeWidth=0.4))
@@ -163,13 +164,14 @@ def chart_drawing(
     if not numbers or not [v for v in values if v is not None]:
         d.add(_text(left + plot_w / 2, bottom + plot_h / 2, "No data", fs + 2, INK, "middle"))
 
-    # annotations behind the data
-    _draw_annotations(d, result, annotations, px, bottom, top, fs, right)
+    # annotation marks behind the data; their labels go on top of the lines, so a
+    # limit never strikes through a label
+    labels = _draw_annotations(d, result, annotations, px, bottom, top, fs, left, right)
 
     # limits, stepped where they change with the denominator
     if result.kind != "run":
         for series in ([p.lower for p in points], [p.upper for p in points]):
-            for seg in _steps(series, px, py, step_w):
+            for seg in step_segments(series, px, py, step_w):
                 d.add(
                     PolyLine(
                         seg, strokeColor=LIMIT_COLOUR, strokeWidth=0.9, strokeDashArray=LIMIT_DASH
@@ -226,6 +228,9 @@ def chart_drawing(
         else:
             run += [px(i), py(v)]
 
+    for shape in labels:
+        d.add(shape)
+
     # markers last, on top
     r = min(1.5 if compact else 2.1, max(1.0, step_w * 0.3))
     big = min(3.4 if compact else 4.6, max(2.4, step_w * 0.65))
@@ -249,8 +254,8 @@ def chart_drawing(
         else:
             d.add(Circle(x, y, r, fillColor=INK, strokeColor=None))
 
-    placed = _spread([py(y_val) for y_val, _, _ in side_labels], fs + 0.5, bottom, top)
-    for (_, text, colour), y in zip(side_labels, placed, strict=True):
+    placed = spread_positions([py(y_val) for y_val, _, _ in labels_at_right], fs + 0.5, bottom, top)
+    for (_, text, colour), y in zip(labels_at_right, placed, strict=True):
         d.add(_text(right + 4, y - (fs - 0.5) / 3, text, fs - 0.5, colour))
 
     if not compact:
@@ -258,29 +263,24 @@ def chart_drawing(
     return d
 
 
-def _centre_name(kind: str) -> str:
-    """What the centre line is: a t-chart's is the back-transformed mean, not a mean."""
-    return {"run": "Median", "t": "Centre"}.get(kind, "Mean")
-
-
-def _side_labels(
+def side_labels(
     result: ChartResult, target: float | None, decimals: int
 ) -> list[tuple[float, str, Color]]:
     """Labels at the right end of the centre, limits and target lines."""
     if not result.points:
         return []
     last = result.points[-1]
-    name = _centre_name(result.kind)
+    name = centre_line_name(result.kind)
     out: list[tuple[float, str, Color]] = [
-        (last.centre, f"{name} {_fmt(last.centre, decimals + 2)}", CENTRE_COLOUR)
+        (last.centre, f"{name} {format_tick(last.centre, decimals + 2)}", CENTRE_COLOUR)
     ]
     if result.kind != "run":
         if last.upper is not None:
-            out.append((last.upper, f"UCL {_fmt(last.upper, decimals + 2)}", LIMIT_COLOUR))
+            out.append((last.upper, f"UCL {format_tick(last.upper, decimals + 2)}", LIMIT_COLOUR))
         if last.lower is not None:
-            out.append((last.lower, f"LCL {_fmt(last.lower, decimals + 2)}", LIMIT_COLOUR))
+            out.append((last.lower, f"LCL {format_tick(last.lower, decimals + 2)}", LIMIT_COLOUR))
     if target is not None:
-        out.append((target, f"Target {_fmt(target, decimals + 2)}", TARGET_COLOUR))
+        out.append((target, f"Target {format_tick(target, decimals + 2)}", TARGET_COLOUR))
     return out
 
 
@@ -292,9 +292,12 @@ def _draw_annotations(
     bottom: float,
     top: float,
     fs: float,
+    left: float,
     right: float,
-) -> None:
+) -> list[Shape]:
+    """Add the vertical marks; return the labels for the caller to add above the lines."""
     periods = [p.period for p in result.points]
+    labels: list[Shape] = []
     placed_until: list[float] = []  # right edge of the last label on each text row
     for period, text in annotations:
         idx = _index_for(periods, period)
@@ -312,12 +315,16 @@ def _draw_annotations(
                 strokeDashArray=ANNOTATION_DASH,
             )
         )
+        # beside the mark on whichever side has room, shortened to fit inside the plot
+        room_right, room_left = right - (x + 2), (x - 2) - left
         label = text if len(text) <= 40 else text[:39] + "…"
         w = pdfmetrics.stringWidth(label, FONT, fs - 0.5)
-        anchor: Anchor = "start"
-        x0 = x + 2
-        if x0 + w > right:
-            anchor, x0 = "end", x - 2
+        anchor: Anchor = "start" if w <= room_right or room_right >= room_left else "end"
+        room = room_right if anchor == "start" else room_left
+        while w > room and len(label) > 2:
+            label = label[:-2].rstrip() + "…"
+            w = pdfmetrics.stringWidth(label, FONT, fs - 0.5)
+        x0 = x + 2 if anchor == "start" else x - 2
         left_edge = x0 if anchor == "start" else x0 - w
         row = 0
         while row < len(placed_until) and placed_until[row] > left_edge - 3:
@@ -326,8 +333,11 @@ def _draw_annotations(
             placed_until.append(0.0)
         placed_until[row] = left_edge + w
         y = top - (row + 1) * (fs + 1.5) - (fs + 1 if result.baseline is not None else 0)
-        d.add(_rect(left_edge - 1, y - 1.5, w + 2, fs + 1, fill=white, stroke=None))
-        d.add(_text(x0, y, label, fs - 0.5, ANNOTATION_COLOUR, anchor=anchor))
+        if y < (top + bottom) / 2:  # labels keep to the top half; the mark is still drawn
+            continue
+        labels.append(_rect(left_edge - 1, y - 1.5, w + 2, fs + 1, fill=white, stroke=None))
+        labels.append(_text(x0, y, label, fs - 0.5, ANNOTATION_COLOUR, anchor=anchor))
+    return labels
 
 
 def _index_for(periods: Sequence[str], period: str) -> int | None:
@@ -361,7 +371,7 @@ def _draw_legend(
     items: list[tuple[str, str]] = [("value", "Value")]
     if any(p.signals for p in result.points):
         items.append(("signal", "Special cause"))
-    items.append(("centre", _centre_name(result.kind)))
+    items.append(("centre", centre_line_name(result.kind)))
     if result.kind != "run":
         items.append(("limits", "Control limits"))
     if target is not None:
@@ -395,7 +405,7 @@ def _draw_legend(
         x += 20 + pdfmetrics.stringWidth(label, FONT, fs) + 12
 
 
-def _steps(
+def step_segments(
     series: Sequence[float | None], px: _Mapper, py: _Mapper, step_w: float
 ) -> list[list[float]]:
     """Polylines for a limit that may change at every period: flat across each period."""
@@ -414,7 +424,7 @@ def _steps(
     return segs
 
 
-def _label_step(needed: int) -> int:
+def label_step(needed: int) -> int:
     """A label every 1, 2, 3, 4, 6, 12, ... periods: whole quarters and years on monthly data."""
     for step in (1, 2, 3, 4, 6, 12, 24, 36, 60, 120):
         if step >= needed:
@@ -422,7 +432,7 @@ def _label_step(needed: int) -> int:
     return needed
 
 
-def _spread(ys: Sequence[float], gap: float, low: float, high: float) -> list[float]:
+def spread_positions(ys: Sequence[float], gap: float, low: float, high: float) -> list[float]:
     """Move label positions apart by at least ``gap``, keeping their order by height."""
     order = sorted(range(len(ys)), key=lambda i: ys[i])
     out = list(ys)
@@ -437,7 +447,7 @@ def _spread(ys: Sequence[float], gap: float, low: float, high: float) -> list[fl
     return out
 
 
-def _thinned(n: int, every: int, compact: bool) -> list[int]:
+def thinned_labels(n: int, every: int, compact: bool) -> list[int]:
     """Which period labels to print so they do not overlap."""
     if n == 0:
         return []
@@ -449,7 +459,7 @@ def _thinned(n: int, every: int, compact: bool) -> list[int]:
     return shown
 
 
-def _nice_ticks(lo: float, hi: float, max_ticks: int) -> list[float]:
+def nice_ticks(lo: float, hi: float, max_ticks: int) -> list[float]:
     """Round-numbered ticks (steps of 1, 2, 2.5 or 5 × 10^k) covering [lo, hi]."""
     if hi < lo:
         lo, hi = hi, lo
@@ -471,7 +481,7 @@ def _nice_ticks(lo: float, hi: float, max_ticks: int) -> list[float]:
     return ticks
 
 
-def _decimals(step: float) -> int:
+def tick_decimals(step: float) -> int:
     if step <= 0:
         return 2
     return max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if _is_quarter(step) else 0)
@@ -482,7 +492,7 @@ def _is_quarter(step: float) -> bool:
     return bool(abs(step / mag - 2.5) < 1e-9)
 
 
-def _fmt(x: float, decimals: int) -> str:
+def format_tick(x: float, decimals: int) -> str:
     return f"{x:,.{max(decimals, 0)}f}"
 
 
@@ -517,11 +527,21 @@ def _text(
         x,
         y,
         text,
-        fontName=FONT_BOLD if bold else FONT,
+        fontName=_font_name(text, bold),
         fontSize=size,
         fillColor=colour,
         textAnchor=anchor,
     )
+
+
+def _font_name(text: str, bold: bool) -> str:
+    """DejaVu for the text, or the CJK fallback when DejaVu lacks some of its characters."""
+    covered = fonts.main_coverage()
+    if all(ord(c) in covered for c in text):
+        return FONT_BOLD if bold else FONT
+    if any(fonts.font_for(c) == fonts.CJK_FALLBACK for c in text):
+        return fonts.CJK_FALLBACK
+    return FONT_BOLD if bold else FONT
 
 
 # ---------------------------------------------------------------- files
@@ -689,15 +709,13 @@ class _Painter:
     def _font(self, name: str, size: int) -> ImageFont.FreeTypeFont:
         key = (name, size)
         if key not in self._fonts:
-            filename = _FONT_FILES.get(name, _FONT_FILES[FONT])
-            self._fonts[key] = ImageFont.truetype(_font_path(filename), size)
+            # the very file the PDF embeds for this font name
+            font = pdfmetrics.getFont(name)
+            if not isinstance(font, TTFont):
+                font = pdfmetrics.getFont(FONT)
+            assert isinstance(font, TTFont)
+            self._fonts[key] = ImageFont.truetype(font.face.filename, size)
         return self._fonts[key]
-
-
-def _font_path(filename: str) -> str:
-    import reportlab
-
-    return str(Path(reportlab.__file__).parent / "fonts" / filename)
 
 
 def _pairs(flat: Sequence[float]) -> list[tuple[float, float]]:

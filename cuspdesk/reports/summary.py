@@ -12,9 +12,10 @@ from datetime import datetime
 from typing import BinaryIO
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from cuspdesk.reports import text
+from cuspdesk.reports.alignment import alignment_flowables
 from cuspdesk.reports.chart_drawing import chart_drawing
 from cuspdesk.reports.document import render_pdf, write_pdf
 from cuspdesk.reports.styles import (
@@ -95,6 +96,8 @@ def summary_story(data: SummaryData) -> list[Flowable]:
     story += _aims(data)
     story += _trend(data)
     story += _wins_and_help(data)
+    if data.alignment is not None:
+        story += [PageBreak(), *alignment_flowables(data.alignment, WIDTH)]
     return story
 
 

@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from cuspdesk.db import Database
-from cuspdesk.errors import CuspDeskError
 from cuspdesk.models import (
     ACTIVE_STATUSES,
     SOURCE_LABELS,
@@ -25,13 +24,14 @@ from cuspdesk.models import (
     SafetyIssue,
 )
 from cuspdesk.services import defects, issues, measures, meetings, rounds, units
+from cuspdesk.services.alignment import Alignment, gather_alignment
 from cuspdesk.services.chart import (
-    Baseline,
     ChartInput,
     ChartResult,
     compute_chart,
     describe_signals,
 )
+from cuspdesk.services.measure_charts import chart_for_measure
 from cuspdesk.services.validation import today
 
 TOP_CONCERNS = 5
@@ -106,10 +106,13 @@ class MeasureChart:
     latest_value: float | None
     signals: tuple[str, ...]
     problem: str = ""
+    headline: str = ""  # measure_charts' reading, the same words the Measures screen shows
 
     @property
     def reading(self) -> str:
         """One plain sentence on what the chart shows, for the reader who only skims."""
+        if self.headline:
+            return self.headline
         if self.chart is None:
             return self.problem
         if not self.chart.signals:
@@ -228,6 +231,7 @@ class SummaryData:
     help_needed: Shortlist
     days_since_harm: int | None
     footer: str
+    alignment: Alignment | None = None  # the strategic alignment page after the summary
 
 
 @dataclass(frozen=True)
@@ -453,74 +457,24 @@ def measure_chart(
     db: Database, info: measures.MeasureInfo, until: date | None = None
 ) -> MeasureChart:
     """One measure's chart, with the months up to ``until`` (a briefing for a past date
-    shows the data as it stood then)."""
-    f = info.fields
-    points = [
-        p
-        for p in measures.list_points(db, info.id)
-        if until is None or p.period <= measures.month_start(until)
-    ]
-    annotations = tuple(
-        (a.on_date.isoformat(), a.text) for a in measures.list_annotations(db, info.id)
-    )
-    latest = points[-1] if points else None
-    base = MeasureChart(
+    shows the data as it stood then), from the bridge the Measures screen uses too."""
+    charted = chart_for_measure(db, info.id, until=until)
+    latest = charted.latest()
+    chart = charted.result
+    return MeasureChart(
         measure_id=info.id,
-        name=f.name,
-        unit_label=f.unit_label,
-        direction=f.direction,
-        target=f.target,
-        chart=None,
-        annotations=annotations,
-        latest_period=_month(latest.period) if latest else None,
-        latest_value=latest.value if latest else None,
-        signals=(),
-        problem="No data entered yet.",
-    )
-    if not points:
-        return base
-    inputs = [
-        ChartInput(
-            period=_month(p.period),
-            value=p.value if p.numerator is None or p.denominator is None else None,
-            numerator=p.numerator,
-            denominator=p.denominator,
-            excluded=p.excluded,
-            exclude_reason=p.exclude_reason or None,
-        )
-        for p in points
-    ]
-    try:
-        chart = compute_chart(
-            inputs,
-            f.chart_kind,
-            f.rule_set,
-            baseline=_baseline(db, info.id, points),
-            multiplier=f.multiplier if f.kind == "rate" else 1.0,
-        )
-    except CuspDeskError as exc:
-        return replace(base, problem=f"Cannot chart: {exc}")
-    return replace(
-        base,
+        name=charted.name,
+        unit_label=charted.unit_label,
+        direction=charted.direction,
+        target=charted.target,
         chart=chart,
-        signals=tuple(describe_signals(chart)),
-        problem="",
-        latest_value=chart.points[-1].value,
+        annotations=tuple((a.on_date.isoformat(), a.text) for a in charted.annotations),
+        latest_period=_month(latest[0]) if latest else None,
+        latest_value=latest[1] if latest else None,
+        signals=tuple(describe_signals(chart)) if chart is not None else (),
+        problem="" if chart is not None else charted.unavailable,
+        headline=charted.headline,
     )
-
-
-def _baseline(
-    db: Database, measure_id: int, points: Sequence[measures.PointInfo]
-) -> Baseline | None:
-    frozen = measures.active_baseline(db, measure_id)
-    if frozen is None:
-        return None
-    inside = [
-        i for i, p in enumerate(points) if frozen.first_period <= p.period <= frozen.last_period
-    ]
-    if len(inside) < 2:
-        return None
-    return Baseline(inside[0], inside[-1], frozen.reason)
 
 
 def _month(day: date) -> str:
@@ -611,6 +565,7 @@ def gather_summary(db: Database, unit_id: int, on: date | None = None) -> Summar
         help_needed=_shortlist(active, HELP_SHOWN),
         days_since_harm=days_since_harm(db, unit_id, when),
         footer=unit.confidentiality_footer,
+        alignment=gather_alignment(db, unit_id),
     )
 
 

@@ -29,6 +29,11 @@ _NO = {"", "0", "no", "n", "false"}
 
 def read_chart_csv(path: str | Path, kind: str) -> list[ChartInput]:
     """Read ``path`` for a chart of ``kind``; see ``parse_chart_csv`` for the columns."""
+    return parse_chart_csv(read_csv_text(path), kind)
+
+
+def read_csv_text(path: str | Path) -> str:
+    """The text of a CSV file, or a ValidationError saying plainly why it cannot be read."""
     p = Path(path)
     try:
         raw = p.read_bytes()
@@ -38,14 +43,23 @@ def read_chart_csv(path: str | Path, kind: str) -> list[ChartInput]:
         raise ValidationError(f"{p} is a folder, not a CSV file.") from None
     except OSError as exc:
         raise ValidationError(f"The file {p} could not be read ({exc.strerror}).") from None
+    if raw.startswith(b"PK\x03\x04"):
+        raise ValidationError(
+            f"The file {p.name} is a spreadsheet workbook, not CSV text; give it the name "
+            f"ending .xlsx, or save it from the spreadsheet as CSV."
+        )
+    if b"\x00" in raw[:4096]:
+        raise ValidationError(
+            f"The file {p.name} is not CSV text; save it from the spreadsheet as "
+            f"'CSV UTF-8' and try again."
+        )
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(
             f"The file {p} is not UTF-8 text; save it from the spreadsheet as "
             f"'CSV UTF-8' and try again."
         ) from None
-    return parse_chart_csv(text, kind)
 
 
 def parse_chart_csv(text: str, kind: str) -> list[ChartInput]:
@@ -66,7 +80,7 @@ def parse_chart_csv(text: str, kind: str) -> list[ChartInput]:
         lines.pop()
     if not lines or not lines[0].strip():
         raise ValidationError("The file is empty; it needs a header row and at least one row.")
-    delimiter = _delimiter(lines[0])
+    delimiter = csv_delimiter(lines[0])
     reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
     rows = list(reader)
     header = [h.strip().lower() for h in rows[0]]
@@ -155,7 +169,7 @@ def parse_chart_csv(text: str, kind: str) -> list[ChartInput]:
     return out
 
 
-def _delimiter(header_line: str) -> str:
+def csv_delimiter(header_line: str) -> str:
     """Semicolon when the header uses it (European spreadsheets), else comma."""
     return ";" if header_line.count(";") > header_line.count(",") else ","
 

@@ -7,6 +7,7 @@ all chart the same numbers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cuspdesk.db import Database
-from cuspdesk.errors import ConflictError, NotFoundError, ValidationError
+from cuspdesk.errors import ConflictError, NotFoundError, Problem, ValidationError
 from cuspdesk.models import (
     Measure,
     MeasureAnnotation,
@@ -25,6 +26,7 @@ from cuspdesk.models import (
     utcnow,
 )
 from cuspdesk.models.base import new_uuid
+from cuspdesk.services.measure_values import MEASURE_UNITS, period_value
 from cuspdesk.services.validation import Checker
 
 CHART_KINDS = ("run", "p", "u", "c", "i", "g", "t")
@@ -38,6 +40,24 @@ KIND_LABELS = {
     MeasureKind.CASES_BETWEEN.value: "Cases between events",
 }
 _NEEDS_DENOMINATOR = {MeasureKind.RATE.value, MeasureKind.PROPORTION.value}
+# Which charts fit which kind of measure: a p-chart's limits assume a proportion, a
+# u-chart's a rate, a c-chart's whole counts, g and t charts gaps between events.
+CHARTS_FOR_KIND = {
+    MeasureKind.COUNT.value: ("run", "c", "i"),
+    MeasureKind.RATE.value: ("run", "u", "i"),
+    MeasureKind.PROPORTION.value: ("run", "p", "i"),
+    MeasureKind.DAYS_BETWEEN.value: ("run", "t", "i"),
+    MeasureKind.CASES_BETWEEN.value: ("run", "g", "i"),
+}
+CHART_LABELS = {
+    "run": "Run chart",
+    "p": "p-chart",
+    "u": "u-chart",
+    "c": "c-chart",
+    "i": "I-chart",
+    "g": "g-chart",
+    "t": "t-chart",
+}
 
 
 @dataclass
@@ -113,15 +133,24 @@ def compute_value(
     denominator: float | None,
     value: float | None,
 ) -> float | None:
-    """The plotted value of one period: a count, a proportion, or a rate per ``multiplier``."""
-    if kind in _NEEDS_DENOMINATOR:
-        if numerator is None or not denominator:
-            return None
-        ratio = numerator / denominator
-        return ratio * multiplier if kind == MeasureKind.RATE.value else ratio
-    if value is not None:
-        return value
-    return numerator
+    """The plotted value of one stored period, or None if it cannot be worked out.
+
+    The arithmetic is ``measure_values.period_value``'s, so the table, the chart and
+    the briefing agree; stored figures it refuses (a denominator of 0 written before
+    the checks existed) show as a gap rather than stopping the whole screen.
+    """
+    if kind not in MEASURE_UNITS:
+        return None
+    try:
+        return period_value(
+            kind,
+            numerator=numerator,
+            denominator=denominator,
+            value=value,
+            multiplier=multiplier,
+        )
+    except ValidationError:
+        return None
 
 
 # --- measures ------------------------------------------------------------------------
@@ -152,6 +181,13 @@ def _clean(
     check.number("target", "The target", fields.target)
     if fields.chart_kind not in CHART_KINDS:
         check.add("chart_kind", "Choose a chart type.")
+    elif fields.kind in CHARTS_FOR_KIND and fields.chart_kind not in CHARTS_FOR_KIND[fields.kind]:
+        fitting = ", ".join(CHART_LABELS[k] for k in CHARTS_FOR_KIND[fields.kind])
+        check.add(
+            "chart_kind",
+            f"A {CHART_LABELS[fields.chart_kind]} does not fit a measure of this kind "
+            f"({KIND_LABELS[fields.kind].lower()}); choose one of: {fitting}.",
+        )
     if fields.rule_set not in RULE_SETS:
         check.add("rule_set", "Choose a rule set.")
     elif fields.chart_kind == "run":
@@ -352,6 +388,45 @@ def _set_point(
     return _point_info(point)
 
 
+@dataclass(frozen=True)
+class PointEntry:
+    """One month's figures to enter, as an import reads them."""
+
+    period: date
+    numerator: float | None = None
+    denominator: float | None = None
+    value: float | None = None
+
+
+def set_points(db: Database, measure_id: int, entries: Sequence[PointEntry]) -> int:
+    """Enter or correct many months in one transaction: all are saved, or none.
+
+    A month that already has data keeps its note and its exclusion; only the
+    figures change. Returns how many months were written.
+    """
+    with db.session() as session:
+        measure = _get(session, measure_id)
+        session.info["audit_summary"] = f"Imported {len(entries)} months of data"
+        notes = {p.period: p.note for p in measure.points}
+        for entry in entries:
+            try:
+                _set_point(
+                    session,
+                    measure,
+                    entry.period,
+                    entry.numerator,
+                    entry.denominator,
+                    entry.value,
+                    notes.get(month_start(entry.period), ""),
+                )
+            except ValidationError as exc:
+                month = f"{entry.period:%Y-%m}"
+                raise ValidationError(
+                    [Problem(p.field, f"{month}: {p.message}") for p in exc.problems]
+                ) from None
+        return len(entries)
+
+
 def remove_point(db: Database, measure_id: int, period: date) -> None:
     """Remove one month's data (entered by mistake); the audit keeps what it was."""
     with db.session() as session:
@@ -473,6 +548,7 @@ def set_baseline(
                 "A baseline needs at least two months of data in the chosen span.", "last_period"
             )
         now = utcnow()
+        session.info["audit_summary"] = f"Baseline frozen: {reason}"
         for old in session.scalars(
             select(MeasureBaseline).where(
                 MeasureBaseline.measure_id == measure_id, MeasureBaseline.superseded_at.is_(None)
@@ -498,11 +574,17 @@ def clear_baseline(db: Database, measure_id: int, reason: str) -> None:
     check.raise_if_any()
     with db.session() as session:
         session.info["audit_summary"] = f"Baseline removed: {reason}"
-        for old in session.scalars(
-            select(MeasureBaseline).where(
-                MeasureBaseline.measure_id == measure_id, MeasureBaseline.superseded_at.is_(None)
+        active = list(
+            session.scalars(
+                select(MeasureBaseline).where(
+                    MeasureBaseline.measure_id == measure_id,
+                    MeasureBaseline.superseded_at.is_(None),
+                )
             )
-        ):
+        )
+        if not active:
+            raise NotFoundError("This measure has no frozen baseline to remove.")
+        for old in active:
             old.superseded_at = utcnow()
 
 

@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         for number, screen in enumerate(self.screens, start=1):
             item = QListWidgetItem(screen.title)
-            item.setToolTip(f"{screen.title} (Ctrl+{number})")
+            item.setToolTip(f"{screen.title} (Ctrl+{number})" if number <= 9 else screen.title)
             self.sidebar.addItem(item)
             self.stack.addWidget(screen)
         width = max(self.sidebar.sizeHintForColumn(0) + 24, 200)
@@ -160,7 +160,8 @@ class MainWindow(QMainWindow):
         self.go_actions: list[QAction] = []
         for number, screen in enumerate(self.screens, start=1):
             action = QAction(screen.title, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            if number <= 9:  # Ctrl+1 to Ctrl+9; later screens are reached from the menu
+                action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _c=False, key=screen.key: self.show_screen(key))
             go_menu.addAction(action)
             self.go_actions.append(action)

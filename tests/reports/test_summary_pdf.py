@@ -12,7 +12,7 @@ from cuspdesk.reports.summary import summary_pdf
 from cuspdesk.services import briefing, issues, units
 
 
-def test_demo_summary_is_one_page_with_aims_goals_wins_and_help(
+def test_demo_summary_is_one_page_with_aims_goals_wins_and_help_then_alignment(
     demo_db: Database, tmp_path: Path
 ) -> None:
     unit = units.find_unit(demo_db, None)
@@ -20,7 +20,9 @@ def test_demo_summary_is_one_page_with_aims_goals_wins_and_help(
     pdf = summary_pdf(data)
     qpdf_ok(pdf, tmp_path)
     pages = page_texts(pdf)
-    assert len(pages) == 1 and "Page 1 of 1" in pages[0]
+    # the summary fills one page; the strategic alignment page follows it
+    assert len(pages) == 2 and "Page 1 of 2" in pages[0]
+    assert "Strategic alignment" in pages[1] and "Open issues, month by month" in pages[0]
     text = flat(pdf_text(pdf))
     assert "Executive summary: 5 North Surgical ICU" in text
     for aim in units.list_aims(demo_db, unit.id):

@@ -106,7 +106,7 @@ def test_measure_form_problems(any_db: Database, unit: units.UnitInfo) -> None:
     ("chart", "rules", "message"),
     [
         ("run", "we", "A run chart uses the IHI or the Anhøj rules."),
-        ("p", "ihi", "A control chart uses the Western Electric or NHS rules."),
+        ("c", "ihi", "A control chart uses the Western Electric or NHS rules."),
         ("i", "anhoej", "A control chart uses the Western Electric or NHS rules."),
         ("run", "six-sigma", "Choose a rule set."),
     ],

@@ -50,6 +50,7 @@ SCREEN_TITLES = [
     "Learning from defects",
     "Measures",
     "Team & unit",
+    "Strategic alignment",
 ]
 
 

@@ -15,12 +15,9 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -42,6 +39,7 @@ from cuspdesk.ui.screens.list_form import ListFormScreen
 from cuspdesk.ui.widgets.change_watcher import ChangeWatcher
 from cuspdesk.ui.widgets.fields import PickList
 from cuspdesk.ui.widgets.form_section import FormSection
+from cuspdesk.ui.widgets.measure_chart_panel import MeasureChartPanel
 from cuspdesk.ui.widgets.record_table import RecordTable
 from cuspdesk.ui.widgets.text_area import TextArea
 
@@ -151,16 +149,10 @@ class MeasuresScreen(ListFormScreen):
 
         # --- monthly values -------------------------------------------------------------
         self.values_section = FormSection("Monthly values", errors)
-        self.chart_area = QFrame()
-        self.chart_area.setObjectName("chartArea")
-        self.chart_area.setFrameShape(QFrame.Shape.StyledPanel)
-        self.chart_area.setMinimumHeight(120)
-        chart_layout = QVBoxLayout(self.chart_area)
-        self.chart_placeholder = QLabel()
-        self.chart_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.chart_placeholder.setWordWrap(True)
-        chart_layout.addWidget(self.chart_placeholder)
-        self.values_section.add_wide(self.chart_area)
+        # the months are left out or put back with the controls under the table
+        self.chart_panel = MeasureChartPanel(context, exclusion_button=False)
+        self.chart_panel.setMinimumHeight(380)
+        self.values_section.add_wide(self.chart_panel)
 
         self.month = QDateEdit()
         self.month.setDisplayFormat("yyyy-MM")
@@ -238,14 +230,8 @@ class MeasuresScreen(ListFormScreen):
     # --- the chart's place -------------------------------------------------------------
 
     def show_chart(self, measure: MeasureInfo | None, points: Sequence[PointInfo]) -> None:
-        """Where the run/SPC chart widget goes; for now it says what it will show."""
-        if measure is None:
-            self.chart_placeholder.setText("Save the measure, then type in its monthly values.")
-        else:
-            self.chart_placeholder.setText(
-                f"The {CHART_LABELS[measure.fields.chart_kind].lower()} of "
-                f"{measure.fields.name} ({len(points)} months) will appear here."
-            )
+        """Chart the measure shown (its months were just loaded or saved)."""
+        self.chart_panel.show_measure(measure.id if measure is not None else None)
 
     # --- ListFormScreen ---------------------------------------------------------------
 

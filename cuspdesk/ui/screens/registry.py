@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cuspdesk.ui.screens.alignment import AlignmentScreen
 from cuspdesk.ui.screens.assessments import AssessmentsScreen
 from cuspdesk.ui.screens.base import Screen
 from cuspdesk.ui.screens.concerns import ConcernsScreen
@@ -23,4 +24,5 @@ SCREENS: list[type[Screen]] = [
     DefectsScreen,
     MeasuresScreen,
     TeamScreen,
+    AlignmentScreen,  # last: Team and Measures open "unit" and "measure" records first
 ]
