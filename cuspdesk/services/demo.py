@@ -22,6 +22,7 @@ from cuspdesk.errors import ValidationError
 from cuspdesk.models import Unit
 from cuspdesk.resources import resource_path
 from cuspdesk.services import assessments, defects, issues, measures, meetings, rounds, units
+from cuspdesk.services.access import require
 from cuspdesk.services.findings import FindingFields
 from cuspdesk.services.validation import today as _today
 
@@ -62,6 +63,7 @@ def _sample() -> _Sample:
 
 def create_demo_unit(db: Database, *, today: date | None = None) -> units.UnitInfo:
     """Add the sample unit with a year of records; refuses if it is already there."""
+    require(db, "unit.manage")
     now = today or _today()
     with db.reader() as session:
         if session.scalar(select(Unit.id).where(Unit.name == DEMO_UNIT_NAME)) is not None:
