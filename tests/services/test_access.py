@@ -12,7 +12,7 @@ from sqlalchemy import select
 from cuspdesk.db import Actor, Database, open_database
 from cuspdesk.errors import PermissionDeniedError, ValidationError
 from cuspdesk.models import AppSetting, AuditEvent
-from cuspdesk.services import access, issues, meetings, measures, rounds, units
+from cuspdesk.services import access, issues, measures, meetings, rounds, units
 from cuspdesk.services.access import Role
 from cuspdesk.services.audit import SECRET_SHOWN, list_audit_events
 from cuspdesk.services.findings import FindingFields
@@ -23,7 +23,9 @@ YESTERDAY = date.today() - timedelta(days=1)
 def _unit_and_issue(db: Database) -> tuple[int, int]:
     unit = units.create_unit(db, units.UnitFields(name="5 North"))
     issue = issues.create_issue(
-        db, unit.id, issues.IssueFields(description="Pump alarms unheard", date_identified=YESTERDAY)
+        db,
+        unit.id,
+        issues.IssueFields(description="Pump alarms unheard", date_identified=YESTERDAY),
     )
     return unit.id, issue.id
 

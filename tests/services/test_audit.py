@@ -36,9 +36,9 @@ def _archive_cases() -> list[ArchiveCase]:
     return [
         (
             "meeting",
-            lambda db, u: meetings.create_meeting(
-                db, u, meetings.MeetingFields(meeting_date=YESTERDAY)
-            ).id,
+            lambda db, u: (
+                meetings.create_meeting(db, u, meetings.MeetingFields(meeting_date=YESTERDAY)).id
+            ),
             lambda db, u: [m.id for m in meetings.list_meetings(db, u)],
         ),
         (
@@ -48,16 +48,20 @@ def _archive_cases() -> list[ArchiveCase]:
         ),
         (
             "assessment_response",
-            lambda db, u: assessments.create_response(
-                db, u, assessments.AssessmentFields(YESTERDAY, "A fall at night")
-            ).id,
+            lambda db, u: (
+                assessments.create_response(
+                    db, u, assessments.AssessmentFields(YESTERDAY, "A fall at night")
+                ).id
+            ),
             lambda db, u: [r.id for r in assessments.list_responses(db, u)],
         ),
         (
             "defect_review",
-            lambda db, u: defects.create_review(
-                db, u, defects.DefectFields(review_date=YESTERDAY, title="Missed dose")
-            ).id,
+            lambda db, u: (
+                defects.create_review(
+                    db, u, defects.DefectFields(review_date=YESTERDAY, title="Missed dose")
+                ).id
+            ),
             lambda db, u: [r.id for r in defects.list_reviews(db, u)],
         ),
         (
