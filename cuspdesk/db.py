@@ -10,6 +10,7 @@ plain sentence; the file is never changed on the way to an error.
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import os
 import sqlite3
@@ -534,5 +535,36 @@ def sqlite_backup(source: Path, dest: Path) -> Path:
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
             partial.unlink()
-        raise StorageError(f"The backup to {dest} could not be written: {exc}.") from exc
+        raise StorageError(
+            f"The backup to {dest} could not be written: {storage_reason(exc)}."
+        ) from exc
     return dest
+
+
+def storage_reason(exc: BaseException) -> str:
+    """Why a file could not be written, in a few plain words (no errno, no driver name)."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        reasons = {
+            errno.ENOSPC: "the disk is full",
+            errno.EDQUOT: "the disk quota is used up",
+            errno.EACCES: "permission denied",
+            errno.EPERM: "permission denied",
+            errno.EROFS: "the drive is read-only",
+            errno.EEXIST: "a file is in the way",
+            errno.ENOTDIR: "a file is in the way of the folder",
+            errno.ENOENT: "the folder is missing",
+            errno.EIO: "the drive reported an error",
+        }
+        return reasons.get(exc.errno, (exc.strerror or "it failed").lower())
+    message = str(exc).lower()
+    if "full" in message:
+        return "the disk is full"
+    if "readonly" in message or "read-only" in message:
+        return "the drive is read-only"
+    if "unable to open" in message:
+        return "the file could not be opened"
+    if "not a database" in message or "malformed" in message:
+        return "the database is damaged"
+    if "locked" in message or "busy" in message:
+        return "the database is busy"
+    return "the drive reported an error"
