@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TextIO
+from typing import Any, TextIO
 
 from cuspdesk.errors import CuspDeskError, ValidationError
 from cuspdesk.services.chart import (
@@ -24,7 +24,7 @@ from cuspdesk.services.chart_csv import read_chart_csv
 ALL_RULES = ("ihi", "anhoej", "we", "mdc")
 
 
-def add_chart_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_chart_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Register ``chart`` on the main parser's subcommands (sets ``func=run_chart``)."""
     p = subparsers.add_parser(
         "chart",

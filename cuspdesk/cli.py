@@ -14,9 +14,10 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from cuspdesk import APP_NAME, __version__
+from cuspdesk.chart_command import add_chart_parser, run_chart
 from cuspdesk.errors import CuspDeskError
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="replace the database with a backup")
     restore.add_argument("file", type=Path, help="backup file to restore")
 
-    _add_chart_parser(sub)
+    add_chart_parser(sub)
     return parser
 
 
@@ -90,16 +91,6 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(
             f"“{text}” is not a date; write it as YYYY-MM-DD, for example 2026-03-31"
         ) from None
-
-
-def _add_chart_parser(sub: Any) -> None:
-    try:
-        from cuspdesk.chart_command import add_chart_parser
-    except ImportError:
-        chart = sub.add_parser("chart", help="draw a run or SPC chart from a CSV file")
-        chart.add_argument("args", nargs=argparse.REMAINDER)
-        return
-    add_chart_parser(sub)
 
 
 # --- commands ------------------------------------------------------------------------
@@ -183,10 +174,6 @@ def cmd_restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_chart(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    try:
-        from cuspdesk.chart_command import run_chart
-    except ImportError:
-        return cmd_not_yet(args, out, err)
     return run_chart(args, out, err)
 
 

@@ -204,6 +204,8 @@ def translate_error(exc: BaseException) -> CuspDeskError:
         )
     if "malformed" in message or "not a database" in message:
         return CorruptDatabaseError("The database file is damaged; restore it from a backup.")
+    if "audit events cannot be changed" in message:
+        return StorageError("The audit trail cannot be changed or deleted; nothing was saved.")
     if isinstance(exc, IntegrityError):
         return StorageError(
             "The change clashes with a record saved at the same time; nothing was saved. Try again."

@@ -258,6 +258,11 @@ def chart_drawing(
     return d
 
 
+def _centre_name(kind: str) -> str:
+    """What the centre line is: a t-chart's is the back-transformed mean, not a mean."""
+    return {"run": "Median", "t": "Centre"}.get(kind, "Mean")
+
+
 def _side_labels(
     result: ChartResult, target: float | None, decimals: int
 ) -> list[tuple[float, str, Color]]:
@@ -265,7 +270,7 @@ def _side_labels(
     if not result.points:
         return []
     last = result.points[-1]
-    name = "Median" if result.kind == "run" else "Mean"
+    name = _centre_name(result.kind)
     out: list[tuple[float, str, Color]] = [
         (last.centre, f"{name} {_fmt(last.centre, decimals + 2)}", CENTRE_COLOUR)
     ]
@@ -356,13 +361,14 @@ def _draw_legend(
     items: list[tuple[str, str]] = [("value", "Value")]
     if any(p.signals for p in result.points):
         items.append(("signal", "Special cause"))
-    items.append(("centre", "Median" if result.kind == "run" else "Mean"))
+    items.append(("centre", _centre_name(result.kind)))
     if result.kind != "run":
         items.append(("limits", "Control limits"))
     if target is not None:
         items.append(("target", "Target"))
     if any(p.excluded for p in result.points):
-        items.append(("excluded", "Left out of the centre line"))
+        left_out = "the median" if result.kind == "run" else "the limits"
+        items.append(("excluded", f"Hollow: left out of {left_out}"))
     for key, label in items:
         if key == "value":
             swatch_line(x, INK, None, 1.1)
@@ -560,7 +566,7 @@ def write_chart_file(
 def render_png(drawing: Drawing, path: str | Path, dpi: int = PNG_DPI) -> None:
     """Paint the Drawing's lines, shapes and text with Pillow and save a PNG.
 
-    Painted at three times the size and scaled down, which smooths the lines
+    Painted at three times the size and box-averaged down, which smooths the lines
     without needing an anti-aliasing renderer.
     """
     _ensure_fonts()
@@ -571,8 +577,8 @@ def render_png(drawing: Drawing, path: str | Path, dpi: int = PNG_DPI) -> None:
     painter = _Painter(img, scale, drawing.height)
     for shape, matrix in _walk(drawing, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)):
         painter.paint(shape, matrix)
-    img = img.resize((w_px, h_px), Image.Resampling.LANCZOS)
-    img.save(str(path), "PNG", dpi=(dpi, dpi))
+    img = img.reduce(_SUPERSAMPLE)  # box average of each 3 × 3 block
+    img.save(str(path), "PNG", dpi=(dpi, dpi), compress_level=3)
 
 
 _Matrix = tuple[float, float, float, float, float, float]
