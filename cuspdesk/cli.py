@@ -96,12 +96,12 @@ def _iso_date(text: str) -> date:
 # --- commands ------------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace, **options: Any) -> Database:
+def _open(args: argparse.Namespace, *, create: bool = True, migrate: bool = True) -> Database:
     from cuspdesk.db import open_database
     from cuspdesk.errors import CorruptDatabaseError
 
     try:
-        return open_database(args.db, **options)
+        return open_database(args.db, create=create, migrate=migrate)
     except CorruptDatabaseError as exc:
         raise CorruptDatabaseError(f"{exc} {_recovery_advice(args.db)}".strip()) from exc
 
