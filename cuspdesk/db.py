@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import getpass
 import os
 import sqlite3
@@ -413,16 +414,21 @@ def alembic_config() -> Config:
     return config
 
 
+@functools.cache
+def _migration_scripts() -> ScriptDirectory:
+    """Read the migration files once per process; every open asks about them."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _migration_scripts().get_current_head()
     if head is None:
         raise RuntimeError("no migrations shipped")
     return head
 
 
 def known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+    return {rev.revision for rev in _migration_scripts().walk_revisions()}
 
 
 def current_revision(db: Database) -> str | None:
