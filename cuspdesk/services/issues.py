@@ -19,7 +19,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from cuspdesk.db import Database
-from cuspdesk.errors import ConflictError, NotFoundError, Problem, ValidationError
+from cuspdesk.errors import (
+    ConflictError,
+    NotFoundError,
+    Problem,
+    StorageError,
+    ValidationError,
+)
 from cuspdesk.models import (
     ACTIVE_STATUSES,
     SOURCE_LABELS,
@@ -531,8 +537,9 @@ def create_issue(
                     _link_assessments(session, issue, assessment_ids)
                 session.flush()
                 return _detail(session, issue)
-        except IntegrityError:  # pragma: no cover - two servers numbering at once
-            if attempt == 2:
+        except StorageError as exc:
+            # Two people numbering at once on a server: the loser takes the next number.
+            if not isinstance(exc.__cause__, IntegrityError) or attempt == 2:
                 raise
     raise AssertionError("unreachable")
 
