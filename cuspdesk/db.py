@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import platformdirs
 from alembic import command
@@ -126,6 +127,7 @@ class Database:
         self.actor = actor or Actor.current()
         self.migrated_from: str | None = None
         self.migration_backup: Path | None = None
+        self._file_identity: tuple[int, int] | None = None
         writer = engine.execution_options(cuspdesk_write=True) if self.is_sqlite else engine
         self._writer = sessionmaker(bind=writer, class_=CuspSession, expire_on_commit=False)
         self._reader = sessionmaker(bind=engine, class_=CuspSession, expire_on_commit=False)
@@ -151,6 +153,7 @@ class Database:
             raise ReadOnlyDatabaseError(
                 self.read_only_reason or "This database is open read-only, so nothing can be saved."
             )
+        self._check_file_is_still_there()
         session = self._writer()
         session.info["actor"] = self.actor
         try:
@@ -183,6 +186,88 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def remember_file(self) -> None:
+        """Note which file this is, so a save can tell if it was deleted or swapped meanwhile."""
+        if self.path is not None:
+            self._file_identity = _identity(self.path)
+
+    def _check_file_is_still_there(self) -> None:
+        # SQLite keeps writing into a deleted file's inode and the save vanishes on close;
+        # refuse instead, while the form still holds what the person typed.
+        if self.path is None:
+            return
+        if self._file_identity is None:
+            self.remember_file()
+            return
+        if _identity(self.path) != self._file_identity:
+            raise StorageError(
+                f"The database file {self.path} was moved, deleted or replaced after it was "
+                "opened, so nothing was saved; put it back or reopen the database."
+            )
+
+
+# Filesystems where SQLite's locking and WAL index cannot be trusted.
+NETWORK_FILESYSTEMS = frozenset(
+    {"nfs", "nfs4", "cifs", "smb3", "smbfs", "afs", "ncpfs", "9p", "fuse.sshfs", "davfs"}
+)
+
+
+def network_drive_warning(path: Path, *, mounts: str | None = None) -> str | None:
+    """A sentence for the status bar when the database sits on a network drive, else None.
+
+    SQLite relies on file locks and shared memory that network drives do not
+    honour; a dropped connection or a second computer can lose saves there.
+    ``mounts`` (the text of /proc/self/mounts) is for tests.
+    """
+    text = str(path)
+    remote = text.startswith(("\\\\", "//"))
+    if not remote and os.name == "nt":
+        remote = _windows_drive_is_remote(path)
+    elif not remote:
+        remote = _linux_fs_type(path, mounts) in NETWORK_FILESYSTEMS
+    if not remote:
+        return None
+    return (
+        f"{path} is on a network drive: saves can fail if the connection drops, and two "
+        "computers must never open it at once. Keep the file on this computer, or use a "
+        "PostgreSQL server for a shared tracking log."
+    )
+
+
+def _linux_fs_type(path: Path, mounts: str | None) -> str:
+    if mounts is None:
+        try:
+            mounts = Path("/proc/self/mounts").read_text()
+        except OSError:
+            return ""
+    target = path.absolute().as_posix()
+    best, fstype = "", ""
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, fstype = point, fields[2]
+    return fstype
+
+
+def _windows_drive_is_remote(path: Path) -> bool:  # pragma: no cover - Windows only
+    import ctypes
+
+    drive = path.absolute().drive + "\\"
+    get_type = ctypes.windll.kernel32.GetDriveTypeW  # type: ignore[attr-defined]
+    return bool(get_type(drive) == 4)  # DRIVE_REMOTE
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
 
 
 def translate_error(exc: BaseException) -> CuspDeskError:
@@ -328,7 +413,13 @@ def _open_sqlite(
     except BaseException:
         engine.dispose()
         raise
+    db.remember_file()
     return db
+
+
+def _stuck_mid_save(path: Path) -> bool:
+    """A -wal file waiting to be replayed, in a folder where SQLite cannot write its index."""
+    return path.with_name(path.name + "-wal").exists() and not os.access(path.parent, os.W_OK)
 
 
 def _check_sqlite_header(path: Path) -> None:
@@ -345,15 +436,27 @@ def _check_sqlite_header(path: Path) -> None:
         raise CorruptDatabaseError(f"{path} is damaged (the file is cut short).")
 
 
+def read_only_uri(path: Path) -> str:
+    """An SQLite URI that opens ``path`` for reading only, whatever characters it holds.
+
+    ``#``, ``?`` and ``%`` in a folder name ("Unit #5") would otherwise cut the
+    path short and open a different file.
+    """
+    uri = f"file:{quote(path.absolute().as_posix(), safe='/:')}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-wal").exists():
+        # A WAL file needs its index (-shm) beside it, which a read-only folder
+        # cannot hold; with no -wal file nothing is mid-write, so read it as it is.
+        uri += "&immutable=1"
+    return uri
+
+
 def _sqlite_engine(path: Path, read_only: bool) -> Engine:
+    # URL.create takes the path as it is; a URL string would be parsed, and a
+    # "#" or "?" in a folder name would send the data to another file.
     if read_only:
-        url = f"sqlite+pysqlite:///file:{path.as_posix()}?mode=ro&uri=true"
-        if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-wal").exists():
-            # A WAL file needs its index (-shm) beside it, which a read-only folder
-            # cannot hold; with no -wal file nothing is mid-write, so read it as it is.
-            url += "&immutable=1"
+        url = URL.create("sqlite+pysqlite", database=read_only_uri(path), query={"uri": "true"})
     else:
-        url = f"sqlite+pysqlite:///{path.as_posix()}"
+        url = URL.create("sqlite+pysqlite", database=str(path))
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -390,6 +493,12 @@ def _quick_check(db: Database) -> None:
         if "locked" in message or "busy" in message:
             raise DatabaseOpenError(
                 f"{shown} is locked by another program; close it and try again."
+            ) from None
+        if db.path is not None and _stuck_mid_save(db.path):
+            raise DatabaseOpenError(
+                f"{shown} was left in the middle of a save and its folder is read-only, so it "
+                "cannot be opened safely; copy the folder somewhere you can write to, or make "
+                "it writable, and open it again."
             ) from None
         if "unable to open" in message or "readonly" in message:
             raise DatabaseOpenError(f"{shown} cannot be opened: {exc.orig}.") from None
@@ -530,7 +639,7 @@ def sqlite_backup(source: Path, dest: Path) -> Path:
     partial = dest.with_name(dest.name + ".partial")
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
+        src = sqlite3.connect(read_only_uri(source), uri=True)
         try:
             out = sqlite3.connect(partial)
             try:

@@ -28,6 +28,7 @@ from cuspdesk.db import (
     is_url,
     known_revisions,
     open_database,
+    read_only_uri,
     resolve_target,
     sqlite_backup,
 )
@@ -111,12 +112,12 @@ def daily_backup_if_due(
 ) -> Path | None:
     """At start-up: take today's automatic backup unless there is one, then rotate.
 
-    Returns the new backup, or ``None`` when none was due (or the database is on
-    a server, where pg_dump does this job). Raises ``StorageError`` when the
+    Returns the new backup, or ``None`` when none was due, the database is open
+    read-only, or it is on a server (where pg_dump does this job). Raises ``StorageError`` when the
     backup could not be written; the caller says so and carries on.
     """
-    if db.path is None or not db.path.exists():
-        return None
+    if db.path is None or db.read_only or not db.path.exists():
+        return None  # a server has pg_dump; a read-only file cannot change here
     day = today or date.today()
     target = daily_backup_path(db.path, day)
     if target.exists():
@@ -304,7 +305,7 @@ def validate_backup_file(path: Path) -> None:
     if not path.is_file():
         raise StorageError(f"There is no backup file at {path}.")
     try:
-        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
             tables = {
@@ -382,7 +383,7 @@ def sqlite_path(target: str) -> Path:
 
 def _is_healthy(path: Path) -> bool:
     try:
-        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, timeout=10)
+        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=10)
         try:
             return [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()] == ["ok"]
         finally:
@@ -393,7 +394,7 @@ def _is_healthy(path: Path) -> bool:
 
 def _copy_into_live(backup_file: Path, db_path: Path, kept: Path) -> None:
     try:
-        source = sqlite3.connect(f"file:{backup_file.as_posix()}?mode=ro", uri=True)
+        source = sqlite3.connect(read_only_uri(backup_file), uri=True)
         try:
             dest = sqlite3.connect(db_path, timeout=10)
             try:
