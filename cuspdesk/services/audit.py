@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, event, func, inspect, or_, select
 from sqlalchemy.orm import Session, UOWTransaction
 
 from cuspdesk.db import CuspSession, Database
-from cuspdesk.models import AppSetting, AuditEvent, Base, Draft, SafetyIssue
+from cuspdesk.models import AppSetting, AuditEvent, Base, Draft, IssueNote, SafetyIssue
 
 # Columns that change on every save and say nothing a reader needs.
 _NOISE = {"updated_at", "version", "created_at", "id", "uuid"}
@@ -378,6 +378,16 @@ def audit_users(db: Database) -> list[str]:
 
 def _rows(session: Session, events: Sequence[AuditEvent]) -> list[AuditRow]:
     issue_ids = {e.entity_id for e in events if e.entity == "safety_issue" and e.entity_id}
+    note_ids = {e.entity_id for e in events if e.entity == "issue_note" and e.entity_id}
+    note_issue: dict[int, int] = {}
+    if note_ids:
+        note_issue = {
+            int(n): int(i)
+            for n, i in session.execute(
+                select(IssueNote.id, IssueNote.issue_id).where(IssueNote.id.in_(note_ids))
+            ).all()
+        }
+        issue_ids |= set(note_issue.values())
     numbers: dict[int, int] = {}
     if issue_ids:
         numbers = {
@@ -399,16 +409,23 @@ def _rows(session: Session, events: Sequence[AuditEvent]) -> list[AuditRow]:
             old_value=e.old_value,
             new_value=e.new_value,
             summary=e.summary,
-            record=_record_name(e, numbers),
+            record=_record_name(e, numbers, note_issue),
         )
         for e in events
     ]
 
 
-def _record_name(event: AuditEvent, issue_numbers: dict[int, int]) -> str:
+def _record_name(
+    event: AuditEvent, issue_numbers: dict[int, int], note_issue: dict[int, int]
+) -> str:
+    """What people call the record: "Issue 12", "Note on issue 12", "Meeting #4"."""
     label = entity_label(event.entity)
     if event.entity == "safety_issue" and event.entity_id in issue_numbers:
         return f"{label} {issue_numbers[event.entity_id]}"
+    if event.entity == "issue_note" and event.entity_id in note_issue:
+        number = issue_numbers.get(note_issue[event.entity_id])
+        if number is not None:
+            return f"Note on issue {number}"
     if event.entity_id is not None:
         return f"{label} #{event.entity_id}"
     return event.summary or label

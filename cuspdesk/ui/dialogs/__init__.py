@@ -1,0 +1,1 @@
+"""Dialogs and forms that open over the main window."""
