@@ -192,6 +192,8 @@ class DraftOfferDialog(QDialog):
         layout.addWidget(intro)
         self.list = QListWidget()
         self.list.setAccessibleName("Unsaved drafts")
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for info in found:
             when = info.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
             what = form_label(info.form)
@@ -220,7 +222,7 @@ class DraftOfferDialog(QDialog):
         self.later_button.clicked.connect(self.reject)
         layout.addWidget(buttons)
         self.reopen_button.setDefault(True)
-        self.resize(560, 320)
+        self.resize(640, 340)
 
     def ticked(self) -> list[DraftInfo]:
         return [
