@@ -50,6 +50,7 @@ from cuspdesk.errors import (
     NotADatabaseError,
     ReadOnlyDatabaseError,
     StorageError,
+    ValidationError,
 )
 
 ENV_VAR = "CUSPDESK_DB"
@@ -58,6 +59,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BACKUP_FOLDER_NAME = "cuspdesk-backups"
+TOO_LARGE = "A number is too large for the database to look up or store."
 
 
 def data_dir() -> Path:
@@ -162,6 +164,9 @@ class Database:
         except CuspDeskError:
             session.rollback()
             raise
+        except OverflowError as exc:
+            session.rollback()
+            raise ValidationError(TOO_LARGE) from exc
         except SQLAlchemyError as exc:
             session.rollback()
             raise translate_error(exc) from exc
@@ -180,6 +185,8 @@ class Database:
             yield session
         except SQLAlchemyError as exc:
             raise translate_error(exc) from exc
+        except OverflowError as exc:  # an id or number beyond what the database holds
+            raise ValidationError(TOO_LARGE) from exc
         finally:
             session.rollback()
             session.close()
@@ -370,11 +377,22 @@ def _open_server(url: URL, read_only: bool, migrate: bool, actor: Actor | None) 
 def _open_sqlite(
     path: Path, read_only: bool, create: bool, migrate: bool, actor: Actor | None
 ) -> Database:
+    try:
+        return _open_sqlite_file(path, read_only, create, migrate, actor)
+    except OSError as exc:  # a name too long, a path through a file, a drive gone
+        raise DatabaseOpenError(f"{path} cannot be opened: {storage_reason(exc)}.") from None
+
+
+def _open_sqlite_file(
+    path: Path, read_only: bool, create: bool, migrate: bool, actor: Actor | None
+) -> Database:
     path = path.expanduser()
     path = path.resolve() if path.exists() else path.absolute()
     shown = str(path)
     if path.is_dir():
         raise NotADatabaseError(f"{shown} is a folder, not a database file.")
+    if path.exists() and not path.is_file():
+        raise NotADatabaseError(f"{shown} is not an ordinary file, so it cannot hold a database.")
     exists = path.exists()
     if not exists:
         if read_only or not create:
