@@ -15,6 +15,7 @@ from cuspdesk.models import AssessmentResponse, Choice, IssueSource, SafetyIssue
 from cuspdesk.services.access import require
 from cuspdesk.services.archiving import archive_record, clean_reason
 from cuspdesk.services.issues import IssueDetail, IssueFields, create_issue
+from cuspdesk.services.search import LIKE_ESCAPE, contains
 from cuspdesk.services.validation import Checker
 
 HARM_QUESTION = "How will the next patient on our unit be harmed?"
@@ -138,10 +139,10 @@ def list_responses(
         .order_by(AssessmentResponse.response_date.desc(), AssessmentResponse.id.desc())
     )
     if text.strip():
-        pattern = f"%{text.strip()}%"
+        pattern = contains(text.strip())
         query = query.where(
-            AssessmentResponse.harm_answer.ilike(pattern)
-            | AssessmentResponse.prevention_answer.ilike(pattern)
+            AssessmentResponse.harm_answer.ilike(pattern, escape=LIKE_ESCAPE)
+            | AssessmentResponse.prevention_answer.ilike(pattern, escape=LIKE_ESCAPE)
         )
     if category_id is not None:
         query = query.where(AssessmentResponse.category_id == category_id)

@@ -46,6 +46,7 @@ from cuspdesk.models import (
 )
 from cuspdesk.models.base import new_uuid
 from cuspdesk.services.access import require
+from cuspdesk.services.search import LIKE_ESCAPE, contains
 from cuspdesk.services.validation import Checker, today
 
 # Where each status may go next. Resolved and closed issues go back only by reopening.
@@ -902,10 +903,6 @@ def reorder_ranks(db: Database, unit_id: int, issue_ids_in_order: Sequence[int])
 # --- finding and counting ------------------------------------------------------------
 
 
-def _escape_like(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _filters(query: IssueQuery, on: date) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if query.unit_id is not None:
@@ -940,15 +937,15 @@ def _filters(query: IssueQuery, on: date) -> list[ColumnElement[bool]]:
     for word in re.split(r"\s+", query.text.strip()):
         if not word:
             continue
-        pattern = f"%{_escape_like(word)}%"
+        pattern = contains(word)
         matches: list[ColumnElement[bool]] = [
-            SafetyIssue.description.ilike(pattern, escape="\\"),
-            SafetyIssue.action_plan.ilike(pattern, escape="\\"),
-            SafetyIssue.barriers.ilike(pattern, escape="\\"),
-            SafetyIssue.location.ilike(pattern, escape="\\"),
+            SafetyIssue.description.ilike(pattern, escape=LIKE_ESCAPE),
+            SafetyIssue.action_plan.ilike(pattern, escape=LIKE_ESCAPE),
+            SafetyIssue.barriers.ilike(pattern, escape=LIKE_ESCAPE),
+            SafetyIssue.location.ilike(pattern, escape=LIKE_ESCAPE),
             exists().where(
                 IssueNote.issue_id == SafetyIssue.id,
-                IssueNote.text.ilike(pattern, escape="\\"),
+                IssueNote.text.ilike(pattern, escape=LIKE_ESCAPE),
             ),
         ]
         digits = word.lstrip("#")

@@ -27,6 +27,7 @@ from cuspdesk.services.access import require
 from cuspdesk.services.archiving import archive_record, clean_reason
 from cuspdesk.services.findings import FindingFields, create_findings
 from cuspdesk.services.rounds import FindingSummary
+from cuspdesk.services.search import LIKE_ESCAPE, contains
 from cuspdesk.services.validation import Checker
 
 
@@ -277,8 +278,11 @@ def list_meetings(db: Database, unit_id: int, *, text: str = "") -> list[Meeting
         .order_by(Meeting.meeting_date.desc(), Meeting.id.desc())
     )
     if text.strip():
-        pattern = f"%{text.strip()}%"
-        query = query.where(Meeting.title.ilike(pattern) | Meeting.notes.ilike(pattern))
+        pattern = contains(text.strip())
+        query = query.where(
+            Meeting.title.ilike(pattern, escape=LIKE_ESCAPE)
+            | Meeting.notes.ilike(pattern, escape=LIKE_ESCAPE)
+        )
     with db.reader() as session:
         return [MeetingRow(*row) for row in session.execute(query)]
 

@@ -16,6 +16,7 @@ from cuspdesk.models import utcnow as _utcnow
 from cuspdesk.services.access import require
 from cuspdesk.services.archiving import archive_record, clean_reason
 from cuspdesk.services.findings import FindingFields, create_findings
+from cuspdesk.services.search import LIKE_ESCAPE, contains
 from cuspdesk.services.validation import Checker
 
 # The questions executives are encouraged to ask on a CUSP safety round.
@@ -196,11 +197,11 @@ def list_rounds(db: Database, unit_id: int, *, text: str = "") -> list[RoundRow]
         .order_by(SafetyRound.round_date.desc(), SafetyRound.id.desc())
     )
     if text.strip():
-        pattern = f"%{text.strip()}%"
+        pattern = contains(text.strip())
         query = query.where(
-            SafetyRound.area.ilike(pattern)
-            | SafetyRound.notes.ilike(pattern)
-            | SafetyRound.questions_asked.ilike(pattern)
+            SafetyRound.area.ilike(pattern, escape=LIKE_ESCAPE)
+            | SafetyRound.notes.ilike(pattern, escape=LIKE_ESCAPE)
+            | SafetyRound.questions_asked.ilike(pattern, escape=LIKE_ESCAPE)
         )
     with db.reader() as session:
         return [RoundRow(*row) for row in session.execute(query)]
