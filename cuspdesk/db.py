@@ -284,6 +284,10 @@ def translate_error(exc: BaseException) -> CuspDeskError:
             "Someone else changed this record after you opened it. Reload it to see their change."
         )
     message = str(getattr(exc, "orig", exc) or exc).lower()
+    if "nul (0x00)" in message:
+        return ValidationError(
+            "The text contains an invisible NUL character; retype it or paste it as plain text."
+        )
     if "locked" in message or "busy" in message:
         return StorageError("The database is busy with another save; wait a moment and try again.")
     if "readonly" in message or "read-only" in message or "read only" in message:

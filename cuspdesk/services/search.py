@@ -10,5 +10,7 @@ def contains(text: str) -> str:
 
     Use it with ``column.ilike(contains(text), escape=LIKE_ESCAPE)``.
     """
+    # A NUL cannot be stored, so it cannot be found either; PostgreSQL refuses to look.
+    text = text.replace("\x00", "")
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"

@@ -60,6 +60,9 @@ class Checker:
                 f"{label} contains invisible control characters (such as NUL); "
                 "retype it or paste it as plain text.",
             )
+            # The save is refused, but checks that look the text up (is the name
+            # taken?) still run; PostgreSQL cannot even look up a NUL.
+            cleaned = _CONTROL.sub("", cleaned)
         if len(cleaned) > limit:
             self.add(
                 field,
