@@ -133,6 +133,42 @@ def cmd_not_yet(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_USAGE
 
 
+def cmd_briefing(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from cuspdesk.reports.briefing import write_briefing
+    from cuspdesk.reports.document import check_writable
+    from cuspdesk.services.briefing import gather_briefing
+    from cuspdesk.services.units import find_unit
+
+    check_writable(args.out)
+    db = _open(args)
+    try:
+        unit = find_unit(db, args.unit)
+        data = gather_briefing(db, unit.id, args.date)
+    finally:
+        db.dispose()
+    write_briefing(args.out, data)
+    print(f"Wrote the pre-rounds briefing for “{unit.name}” to {args.out}.", file=out)
+    return EXIT_OK
+
+
+def cmd_summary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from cuspdesk.reports.document import check_writable
+    from cuspdesk.reports.summary import write_summary
+    from cuspdesk.services.briefing import gather_summary
+    from cuspdesk.services.units import find_unit
+
+    check_writable(args.out)
+    db = _open(args)
+    try:
+        unit = find_unit(db, args.unit)
+        data = gather_summary(db, unit.id)
+    finally:
+        db.dispose()
+    write_summary(args.out, data)
+    print(f"Wrote the executive summary for “{unit.name}” to {args.out}.", file=out)
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from cuspdesk.services.backup import check_database
 
@@ -186,8 +222,8 @@ def cmd_gui(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 COMMANDS: dict[str | None, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     None: cmd_gui,
     "demo": cmd_demo,
-    "briefing": cmd_not_yet,
-    "summary": cmd_not_yet,
+    "briefing": cmd_briefing,
+    "summary": cmd_summary,
     "export": cmd_not_yet,
     "import": cmd_not_yet,
     "check": cmd_check,

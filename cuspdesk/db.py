@@ -492,6 +492,9 @@ def _sqlite_engine(path: Path, read_only: bool) -> Engine:
             # FULL: a finding, once saved, survives a power cut.
             cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
+        # SQLite's own lower() folds only A-Z, so "ÉCOLE" would not find "école" and
+        # "Unité" would not clash with "UNITÉ"; searches and name checks rely on this.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -503,6 +506,10 @@ def _sqlite_engine(path: Path, read_only: bool) -> Engine:
             conn.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def _unicode_lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
 
 
 def _quick_check(db: Database) -> None:

@@ -217,7 +217,9 @@ class ThrowawayCluster:
             self.user,
             "--auth=trust",
             "--encoding=UTF8",
-            "--no-locale",
+            # Codepoint order like --no-locale, but lower() and ILIKE know
+            # accented letters, as on a real server.
+            "--locale=C.UTF-8",
             "--no-sync",
         )
         options = (

@@ -15,7 +15,7 @@ from cuspdesk.models import AssessmentResponse, Choice, IssueSource, SafetyIssue
 from cuspdesk.services.access import require
 from cuspdesk.services.archiving import archive_record, clean_reason
 from cuspdesk.services.issues import IssueDetail, IssueFields, create_issue
-from cuspdesk.services.search import LIKE_ESCAPE, contains
+from cuspdesk.services.text_search import all_words_in
 from cuspdesk.services.validation import Checker
 
 HARM_QUESTION = "How will the next patient on our unit be harmed?"
@@ -138,12 +138,9 @@ def list_responses(
         .where(AssessmentResponse.unit_id == unit_id, AssessmentResponse.archived_at.is_(None))
         .order_by(AssessmentResponse.response_date.desc(), AssessmentResponse.id.desc())
     )
-    if text.strip():
-        pattern = contains(text.strip())
-        query = query.where(
-            AssessmentResponse.harm_answer.ilike(pattern, escape=LIKE_ESCAPE)
-            | AssessmentResponse.prevention_answer.ilike(pattern, escape=LIKE_ESCAPE)
-        )
+    query = query.where(
+        *all_words_in(text, AssessmentResponse.harm_answer, AssessmentResponse.prevention_answer)
+    )
     if category_id is not None:
         query = query.where(AssessmentResponse.category_id == category_id)
     if unlinked_only:

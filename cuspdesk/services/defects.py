@@ -26,7 +26,7 @@ from cuspdesk.services.access import require
 from cuspdesk.services.archiving import archive_record, clean_reason
 from cuspdesk.services.findings import FindingFields, create_findings
 from cuspdesk.services.rounds import FindingSummary
-from cuspdesk.services.search import LIKE_ESCAPE, contains
+from cuspdesk.services.text_search import all_words_in
 from cuspdesk.services.validation import Checker
 
 
@@ -276,12 +276,7 @@ def list_reviews(
     )
     if since is not None:
         query = query.where(DefectReview.review_date >= since)
-    if text.strip():
-        pattern = contains(text.strip())
-        query = query.where(
-            DefectReview.title.ilike(pattern, escape=LIKE_ESCAPE)
-            | DefectReview.what_happened.ilike(pattern, escape=LIKE_ESCAPE)
-        )
+    query = query.where(*all_words_in(text, DefectReview.title, DefectReview.what_happened))
     with db.reader() as session:
         return [DefectRow(*row) for row in session.execute(query)]
 

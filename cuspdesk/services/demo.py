@@ -623,12 +623,16 @@ def _age_issues(
             data.feedback_date = data.date_resolved
         note_day = min(now, data.date_identified + timedelta(days=rng.randint(3, 20)))
         issues.add_note(db, row.id, rng.choice(sample.progress_notes), note_day)
+        changed_on = data.date_resolved or min(now, note_day + timedelta(days=rng.randint(1, 20)))
+        if target == "closed" and data.date_resolved is not None:
+            changed_on = min(now, data.date_resolved + timedelta(days=rng.randint(7, 30)))
         issues.update_issue(
             db,
             row.id,
             data,
             expected_version=detail.version,
             status=None if target == "open" else target,
+            status_date=changed_on,
         )
     # One reopened issue, so the history shows it.
     closed = issues.list_issues(db, issues.IssueQuery(unit_id=unit_id, statuses=["closed"])).rows

@@ -8,7 +8,6 @@ history reads like the team's own log.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, timedelta
@@ -19,13 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from cuspdesk.db import Database
-from cuspdesk.errors import (
-    ConflictError,
-    NotFoundError,
-    Problem,
-    StorageError,
-    ValidationError,
-)
+from cuspdesk.errors import ConflictError, NotFoundError, Problem, StorageError, ValidationError
 from cuspdesk.models import (
     ACTIVE_STATUSES,
     SOURCE_LABELS,
@@ -46,7 +39,7 @@ from cuspdesk.models import (
 )
 from cuspdesk.models.base import new_uuid
 from cuspdesk.services.access import require
-from cuspdesk.services.search import LIKE_ESCAPE, contains
+from cuspdesk.services.text_search import contains, search_words
 from cuspdesk.services.validation import Checker, today
 
 # Where each status may go next. Resolved and closed issues go back only by reopening.
@@ -540,7 +533,7 @@ def create_issue(
                 return _detail(session, issue)
         except StorageError as exc:
             # Two people numbering at once on a server: the loser takes the next number.
-            if not isinstance(exc.__cause__, IntegrityError) or attempt == 2:
+            if attempt == 2 or not isinstance(exc.__cause__, IntegrityError):
                 raise
     raise AssertionError("unreachable")
 
@@ -611,6 +604,7 @@ def update_issue(
     expected_version: int,
     status: str | None = None,
     status_note: str = "",
+    status_date: date | None = None,
 ) -> IssueDetail:
     """Save the form; with ``status`` the change of status is checked against the new values.
 
@@ -633,7 +627,8 @@ def update_issue(
             if getattr(issue, name) != value:
                 setattr(issue, name, value)
         if status is not None and status != issue.status:
-            _apply_status(session, issue, _status(status), note=status_note, on=today())
+            on = _status_date(status_date, issue)
+            _apply_status(session, issue, _status(status), note=status_note, on=on)
         elif issue.status == IssueStatus.CLOSED.value and not issue.risk_reduced_evidence:
             raise ValidationError(
                 "A closed issue must keep “How we know the risk is reduced”; reopen it first "
@@ -686,6 +681,24 @@ def status_problems(current: str, target: str, data: IssueFields, note: str = ""
             "An issue can only be closed once “How we know the risk is reduced” is filled in."
         )
     return problems
+
+
+def _status_date(on: date | None, issue: SafetyIssue) -> date:
+    """The day a status change happened: today unless the person says otherwise."""
+    if on is None:
+        return today()
+    check = Checker()
+    check.date_in_range("status_date", "The date of the change", on)
+    check.not_future("status_date", "The date of the change", on)
+    check.not_before(
+        "status_date",
+        "The date of the change",
+        on,
+        issue.date_identified,
+        "the date the issue was identified",
+    )
+    check.raise_if_any()
+    return on
 
 
 def _apply_status(
@@ -749,8 +762,12 @@ def change_status(
     *,
     note: str = "",
     expected_version: int | None = None,
+    on: date | None = None,
 ) -> IssueDetail:
-    """Move one issue along the workflow (also used for bulk changes, one issue at a time)."""
+    """Move one issue along the workflow (also used for bulk changes, one issue at a time).
+
+    ``on`` is the day the change happened, for changes recorded after the fact.
+    """
     require(db, "issues.edit")
     with db.session() as session:
         issue = _get_issue(session, issue_id)
@@ -759,8 +776,10 @@ def change_status(
                 f"Issue {issue.number} was changed by someone else; reload before changing it.",
                 current_version=issue.version,
             )
-        _apply_status(session, issue, _status(status), note=note, on=today())
-        session.flush()
+        target = _status(status)
+        if target.value != issue.status:
+            _apply_status(session, issue, target, note=note, on=_status_date(on, issue))
+            session.flush()
         return _detail(session, issue)
 
 
@@ -852,8 +871,6 @@ def move_rank(db: Database, issue_id: int, new_rank: int) -> None:
         new = max(1, min(count, new_rank))
         if new == old:
             return
-        issue.priority_rank = None
-        session.flush()
         if new < old:
             shift = (
                 update(SafetyIssue)
@@ -893,11 +910,12 @@ def reorder_ranks(db: Database, unit_id: int, issue_ids_in_order: Sequence[int])
                 "The list of open issues changed while you were reordering; reload it and "
                 "try again."
             )
-        for issue in active:
-            issue.priority_rank = None
-        session.flush()
+        # Only the issues whose place changed are touched, so the others keep their
+        # version (no false conflicts for someone editing them) and the audit shows
+        # one change per move.
         for rank, issue_id in enumerate(issue_ids_in_order, start=1):
-            by_id[issue_id].priority_rank = rank
+            if by_id[issue_id].priority_rank != rank:
+                by_id[issue_id].priority_rank = rank
 
 
 # --- finding and counting ------------------------------------------------------------
@@ -934,22 +952,16 @@ def _filters(query: IssueQuery, on: date) -> list[ColumnElement[bool]]:
         where.append(SafetyIssue.date_identified >= query.identified_from)
     if query.identified_to is not None:
         where.append(SafetyIssue.date_identified <= query.identified_to)
-    for word in re.split(r"\s+", query.text.strip()):
-        if not word:
-            continue
-        pattern = contains(word)
+    for word in search_words(query.text):
         matches: list[ColumnElement[bool]] = [
-            SafetyIssue.description.ilike(pattern, escape=LIKE_ESCAPE),
-            SafetyIssue.action_plan.ilike(pattern, escape=LIKE_ESCAPE),
-            SafetyIssue.barriers.ilike(pattern, escape=LIKE_ESCAPE),
-            SafetyIssue.location.ilike(pattern, escape=LIKE_ESCAPE),
-            exists().where(
-                IssueNote.issue_id == SafetyIssue.id,
-                IssueNote.text.ilike(pattern, escape=LIKE_ESCAPE),
-            ),
+            contains(SafetyIssue.description, word),
+            contains(SafetyIssue.action_plan, word),
+            contains(SafetyIssue.barriers, word),
+            contains(SafetyIssue.location, word),
+            exists().where(IssueNote.issue_id == SafetyIssue.id, contains(IssueNote.text, word)),
         ]
         digits = word.lstrip("#")
-        if digits.isdigit() and len(digits) < 10:
+        if digits.isdecimal() and len(digits) < 10:  # isdigit() would take "²"
             matches.append(SafetyIssue.number == int(digits))
         where.append(or_(*matches))
     return where

@@ -137,9 +137,11 @@ def _clean(
     description = check.text("description", "The description", fields.description)
     if fields.kind not in KIND_LABELS:
         check.add("kind", "Choose what kind of measure this is.")
-    check.number(
-        "multiplier", "The multiplier", fields.multiplier, minimum=1e-9, maximum=1e9, required=True
+    multiplier = check.number(
+        "multiplier", "The multiplier", fields.multiplier, minimum=0, maximum=1e9, required=True
     )
+    if multiplier == 0:
+        check.add("multiplier", "The multiplier must be more than 0.")
     unit_label = check.name("unit_label", "The unit of measure", fields.unit_label, required=False)
     num_label = check.name(
         "numerator_label", "The numerator's name", fields.numerator_label, required=False
@@ -154,9 +156,10 @@ def _clean(
         check.add("chart_kind", "Choose a chart type.")
     if fields.rule_set not in RULE_SETS:
         check.add("rule_set", "Choose a rule set.")
-    elif fields.chart_kind == "run" and fields.rule_set not in ("ihi", "anhoej"):
-        check.add("rule_set", "A run chart uses the IHI or the Anhøj rules.")
-    elif fields.chart_kind != "run" and fields.rule_set not in ("we", "mdc"):
+    elif fields.chart_kind == "run":
+        if fields.rule_set not in ("ihi", "anhoej"):
+            check.add("rule_set", "A run chart uses the IHI or the Anhøj rules.")
+    elif fields.chart_kind in CHART_KINDS and fields.rule_set not in ("we", "mdc"):
         check.add("rule_set", "A control chart uses the Western Electric or NHS rules.")
     if name:
         clash = session.scalar(

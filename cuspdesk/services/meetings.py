@@ -27,7 +27,7 @@ from cuspdesk.services.access import require
 from cuspdesk.services.archiving import archive_record, clean_reason
 from cuspdesk.services.findings import FindingFields, create_findings
 from cuspdesk.services.rounds import FindingSummary
-from cuspdesk.services.search import LIKE_ESCAPE, contains
+from cuspdesk.services.text_search import all_words_in
 from cuspdesk.services.validation import Checker
 
 
@@ -149,6 +149,11 @@ def _clean(session: Session, fields: MeetingFields) -> MeetingFields:
 
 
 def _apply(meeting: Meeting, clean: MeetingFields) -> None:
+    # Loaded before any change, so the loads do not flush half an edit (and bump
+    # the version twice for one save).
+    existing = {a.person_id: a for a in meeting.attendees}
+    items = list(meeting.agenda_items)
+    decisions = list(meeting.decisions)
     meeting.meeting_date = clean.meeting_date
     meeting.kind_id = clean.kind_id
     meeting.title = clean.title
@@ -156,14 +161,12 @@ def _apply(meeting: Meeting, clean: MeetingFields) -> None:
     meeting.notes = clean.notes
     meeting.executive_attended = clean.executive_attended
     meeting.next_meeting_date = clean.next_meeting_date
-    existing = {a.person_id: a for a in meeting.attendees}
     attendees = []
     for wanted in clean.attendees:
         row = existing.get(wanted.person_id) or MeetingAttendee(person_id=wanted.person_id)
         row.attended = wanted.attended
         attendees.append(row)
     meeting.attendees = attendees
-    items = list(meeting.agenda_items)
     new_items = []
     for position, item in enumerate(clean.agenda):
         agenda_row = items[position] if position < len(items) else AgendaItem(title=item.title)
@@ -173,7 +176,6 @@ def _apply(meeting: Meeting, clean: MeetingFields) -> None:
         agenda_row.minutes = item.minutes
         new_items.append(agenda_row)
     meeting.agenda_items = new_items
-    decisions = list(meeting.decisions)
     new_decisions = []
     for position, text in enumerate(clean.decisions):
         row_d = decisions[position] if position < len(decisions) else Decision(text=text)
@@ -277,12 +279,7 @@ def list_meetings(db: Database, unit_id: int, *, text: str = "") -> list[Meeting
         .where(Meeting.unit_id == unit_id, Meeting.archived_at.is_(None))
         .order_by(Meeting.meeting_date.desc(), Meeting.id.desc())
     )
-    if text.strip():
-        pattern = contains(text.strip())
-        query = query.where(
-            Meeting.title.ilike(pattern, escape=LIKE_ESCAPE)
-            | Meeting.notes.ilike(pattern, escape=LIKE_ESCAPE)
-        )
+    query = query.where(*all_words_in(text, Meeting.title, Meeting.notes))
     with db.reader() as session:
         return [MeetingRow(*row) for row in session.execute(query)]
 

@@ -16,7 +16,7 @@ from cuspdesk.models import utcnow as _utcnow
 from cuspdesk.services.access import require
 from cuspdesk.services.archiving import archive_record, clean_reason
 from cuspdesk.services.findings import FindingFields, create_findings
-from cuspdesk.services.search import LIKE_ESCAPE, contains
+from cuspdesk.services.text_search import all_words_in
 from cuspdesk.services.validation import Checker
 
 # The questions executives are encouraged to ask on a CUSP safety round.
@@ -135,12 +135,14 @@ def update_round(
                 current_version=rnd.version,
             )
         clean = _clean(session, fields)
+        # Loaded before any change, so the load does not flush half an edit (and
+        # bump the version twice for one save).
+        keep = {p.person_id: p for p in rnd.participants}
         rnd.round_date = clean.round_date
         rnd.area = clean.area
         rnd.executive_id = clean.executive_id
         rnd.questions_asked = clean.questions_asked
         rnd.notes = clean.notes
-        keep = {p.person_id: p for p in rnd.participants}
         rnd.participants = [
             keep.get(p) or RoundParticipant(person_id=p) for p in clean.participant_ids
         ]
@@ -196,13 +198,9 @@ def list_rounds(db: Database, unit_id: int, *, text: str = "") -> list[RoundRow]
         .where(SafetyRound.unit_id == unit_id, SafetyRound.archived_at.is_(None))
         .order_by(SafetyRound.round_date.desc(), SafetyRound.id.desc())
     )
-    if text.strip():
-        pattern = contains(text.strip())
-        query = query.where(
-            SafetyRound.area.ilike(pattern, escape=LIKE_ESCAPE)
-            | SafetyRound.notes.ilike(pattern, escape=LIKE_ESCAPE)
-            | SafetyRound.questions_asked.ilike(pattern, escape=LIKE_ESCAPE)
-        )
+    query = query.where(
+        *all_words_in(text, SafetyRound.area, SafetyRound.notes, SafetyRound.questions_asked)
+    )
     with db.reader() as session:
         return [RoundRow(*row) for row in session.execute(query)]
 

@@ -50,7 +50,7 @@ _RECORD_WORDS = (
 
 def _is_nhs_number(candidate: str) -> bool:
     """NHS numbers carry a modulus-11 check digit; most ten-digit numbers fail it."""
-    digits = [int(ch) for ch in candidate if ch.isdigit()]
+    digits = [int(ch) for ch in candidate if ch.isdecimal()]
     if len(digits) != 10:
         return False
     total = sum(d * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))

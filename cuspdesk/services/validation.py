@@ -130,10 +130,17 @@ class Checker:
         if value != value or value in (float("inf"), float("-inf")):
             self.add(field, f"{label} must be a number.")
         elif minimum is not None and value < minimum:
-            self.add(field, f"{label} cannot be less than {minimum:g}.")
+            self.add(field, f"{label} cannot be less than {_plain_number(minimum)}.")
         elif maximum is not None and value > maximum:
-            self.add(field, f"{label} cannot be more than {maximum:g}.")
+            self.add(field, f"{label} cannot be more than {_plain_number(maximum)}.")
         return value
+
+
+def _plain_number(value: float) -> str:
+    """How a person writes a limit: 1,000,000,000,000 and 0.5, never 1e+12."""
+    if value == int(value):
+        return f"{value:,.0f}"
+    return f"{value:,f}".rstrip("0")
 
 
 def parse_date(text: str, label: str = "The date", field: str | None = None) -> date:

@@ -162,7 +162,7 @@ class AuditScreen(Screen):
         return AuditQuery(
             unit_id=self.context.unit_id if self.this_unit.isChecked() else None,
             entity=self.kind.currentData(),
-            record_number=int(number) if number.isdigit() else None,
+            record_number=int(number) if number.isdecimal() else None,
             os_user=self.user.currentData(),
             since=self.since.value(),
             until=self.until.value(),
