@@ -32,6 +32,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
     DatabaseError,
+    DataError,
     IntegrityError,
     NoSuchModuleError,
     OperationalError,
@@ -284,6 +285,8 @@ def translate_error(exc: BaseException) -> CuspDeskError:
             "Someone else changed this record after you opened it. Reload it to see their change."
         )
     message = str(getattr(exc, "orig", exc) or exc).lower()
+    if "out of range" in message and isinstance(exc, DataError):
+        return ValidationError(TOO_LARGE)
     if "nul (0x00)" in message:
         return ValidationError(
             "The text contains an invisible NUL character; retype it or paste it as plain text."

@@ -517,6 +517,9 @@ def add_team_member(
     """Put a person on the unit's team, creating the person unless ``person_id`` is given."""
     require(db, "unit.manage")
     clean = _clean_person(fields) if person_id is None else None
+    check = Checker()
+    check.date_in_range("joined_on", "The date they joined", joined_on)
+    check.raise_if_any()
     with db.session() as session:
         _get_unit(session, unit_id)
         if role_id is not None:
