@@ -60,6 +60,12 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BACKUP_FOLDER_NAME = "cuspdesk-backups"
+# SQLAlchemy's driver name for SQLCipher (encrypted SQLite), from the optional extra.
+CIPHER_DRIVER = "pysqlcipher"
+CIPHER_MISSING = (
+    "Encrypted databases need CUSPDesk's SQLCipher support; install it with "
+    "pip install 'cuspdesk[encryption]'."
+)
 TOO_LARGE = "A number is too large for the database to look up or store."
 
 
@@ -122,8 +128,11 @@ class Database:
         read_only: bool = False,
         read_only_reason: str = "",
         actor: Actor | None = None,
+        cipher_key: str | None = None,
     ) -> None:
         self.engine = engine
+        # The SQLCipher key of an encrypted file; backups are encrypted with it too.
+        self.cipher_key = cipher_key
         self.path = path
         self.read_only = read_only
         self.read_only_reason = read_only_reason
@@ -339,7 +348,13 @@ def open_database(
             database = url.database or ""
             if database in ("", ":memory:"):
                 raise DatabaseOpenError("An in-memory database cannot hold a unit's records.")
-            return _open_sqlite(Path(database), read_only, create, migrate, actor)
+            key = url.password if url.get_driver_name() == CIPHER_DRIVER else None
+            if url.get_driver_name() == CIPHER_DRIVER and not key:
+                raise DatabaseOpenError(
+                    "An encrypted database needs its key: write it as "
+                    "sqlite+pysqlcipher://:KEY@/path/to/file.sqlite3."
+                )
+            return _open_sqlite(Path(database), read_only, create, migrate, actor, key)
         return _open_server(url, read_only, migrate, actor)
     return _open_sqlite(Path(resolved), read_only, create, migrate, actor)
 
@@ -382,16 +397,26 @@ def _open_server(url: URL, read_only: bool, migrate: bool, actor: Actor | None) 
 
 
 def _open_sqlite(
-    path: Path, read_only: bool, create: bool, migrate: bool, actor: Actor | None
+    path: Path,
+    read_only: bool,
+    create: bool,
+    migrate: bool,
+    actor: Actor | None,
+    cipher_key: str | None = None,
 ) -> Database:
     try:
-        return _open_sqlite_file(path, read_only, create, migrate, actor)
+        return _open_sqlite_file(path, read_only, create, migrate, actor, cipher_key)
     except OSError as exc:  # a name too long, a path through a file, a drive gone
         raise DatabaseOpenError(f"{path} cannot be opened: {storage_reason(exc)}.") from None
 
 
 def _open_sqlite_file(
-    path: Path, read_only: bool, create: bool, migrate: bool, actor: Actor | None
+    path: Path,
+    read_only: bool,
+    create: bool,
+    migrate: bool,
+    actor: Actor | None,
+    cipher_key: str | None,
 ) -> Database:
     path = path.expanduser()
     path = path.resolve() if path.exists() else path.absolute()
@@ -413,7 +438,8 @@ def _open_sqlite_file(
                 f"A new database cannot be created in {path.parent}: the folder is read-only."
             )
     else:
-        _check_sqlite_header(path)
+        if cipher_key is None:  # an encrypted file has no readable header
+            _check_sqlite_header(path)
 
     reason = ""
     if exists and not read_only:
@@ -430,8 +456,15 @@ def _open_sqlite_file(
     elif read_only:
         reason = "This database was opened read-only, so changes cannot be saved."
 
-    engine = _sqlite_engine(path, read_only)
-    db = Database(engine, path=path, read_only=read_only, read_only_reason=reason, actor=actor)
+    engine = _sqlite_engine(path, read_only, cipher_key)
+    db = Database(
+        engine,
+        path=path,
+        read_only=read_only,
+        read_only_reason=reason,
+        actor=actor,
+        cipher_key=cipher_key,
+    )
     try:
         _quick_check(db)
         _bring_schema_up_to_date(db, migrate=migrate)
@@ -475,20 +508,29 @@ def read_only_uri(path: Path) -> str:
     return uri
 
 
-def _sqlite_engine(path: Path, read_only: bool) -> Engine:
+def _sqlite_engine(path: Path, read_only: bool, cipher_key: str | None = None) -> Engine:
     # URL.create takes the path as it is; a URL string would be parsed, and a
     # "#" or "?" in a folder name would send the data to another file.
+    driver = f"sqlite+{CIPHER_DRIVER}" if cipher_key else "sqlite+pysqlite"
     if read_only:
-        url = URL.create("sqlite+pysqlite", database=read_only_uri(path), query={"uri": "true"})
+        url = URL.create(
+            driver, password=cipher_key, database=read_only_uri(path), query={"uri": "true"}
+        )
     else:
-        url = URL.create("sqlite+pysqlite", database=str(path))
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        url = URL.create(driver, password=cipher_key, database=str(path))
+    try:
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    except (NoSuchModuleError, ImportError):
+        raise DatabaseOpenError(CIPHER_MISSING) from None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # Take transaction control from pysqlite so BEGIN is ours (see _on_begin).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        if cipher_key:
+            # SQLCipher writes its own lines to stderr for a wrong key; ours say it better.
+            cursor.execute("PRAGMA cipher_log_level = NONE")
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
         if not read_only:
@@ -537,6 +579,11 @@ def _quick_check(db: Database) -> None:
         raise CorruptDatabaseError(f"{shown} is damaged and cannot be opened.") from None
     except DatabaseError as exc:
         message = str(exc.orig).lower()
+        if "not a database" in message and db.cipher_key:
+            raise NotADatabaseError(
+                f"{shown} could not be opened with that key: the key is wrong, or the file is "
+                "not an encrypted CUSPDesk database."
+            ) from None
         if "not a database" in message:
             raise NotADatabaseError(f"{shown} is not a CUSPDesk database.") from None
         raise CorruptDatabaseError(f"{shown} is damaged and cannot be opened.") from None
@@ -616,7 +663,9 @@ def _bring_schema_up_to_date(db: Database, *, migrate: bool) -> None:
             f"{shown} needs upgrading to this version of CUSPDesk, but it is read-only."
         )
     if current is not None and db.path is not None:
-        db.migration_backup = sqlite_backup(db.path, pre_migration_backup_path(db.path, current))
+        db.migration_backup = sqlite_backup(
+            db.path, pre_migration_backup_path(db.path, current), key=db.cipher_key
+        )
     _upgrade(db)
     db.migrated_from = current
 
@@ -666,20 +715,27 @@ def pre_migration_backup_path(db_path: Path, revision: str) -> Path:
     return backup_folder(db_path) / f"{db_path.stem}-before-upgrade-{revision}-{_stamp()}.sqlite3"
 
 
-def sqlite_backup(source: Path, dest: Path) -> Path:
-    """Copy a live SQLite database with the online backup API (safe while others write)."""
+def sqlite_backup(source: Path, dest: Path, *, key: str | None = None) -> Path:
+    """Copy a live SQLite database with the online backup API (safe while others write).
+
+    An encrypted database (``key``) is exported with SQLCipher into a copy
+    encrypted with the same key, inside one read transaction.
+    """
     partial = dest.with_name(dest.name + ".partial")
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        src = sqlite3.connect(read_only_uri(source), uri=True)
-        try:
-            out = sqlite3.connect(partial)
+        if key is not None:
+            _encrypted_copy(source, partial, key)
+        else:
+            src = sqlite3.connect(read_only_uri(source), uri=True)
             try:
-                src.backup(out)
+                out = sqlite3.connect(partial)
+                try:
+                    src.backup(out)
+                finally:
+                    out.close()
             finally:
-                out.close()
-        finally:
-            src.close()
+                src.close()
         os.replace(partial, dest)
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
@@ -688,6 +744,24 @@ def sqlite_backup(source: Path, dest: Path) -> Path:
             f"The backup to {dest} could not be written: {storage_reason(exc)}."
         ) from exc
     return dest
+
+
+def _encrypted_copy(source: Path, dest: Path, key: str) -> None:
+    try:
+        import sqlcipher3
+    except ImportError:
+        raise StorageError(CIPHER_MISSING) from None
+    quoted = key.replace("'", "''")
+    conn = sqlcipher3.connect(read_only_uri(source), uri=True)
+    try:
+        conn.execute(f"PRAGMA key = '{quoted}'")
+        conn.execute("ATTACH DATABASE ? AS copy KEY ?", (str(dest), key))
+        conn.execute("SELECT sqlcipher_export('copy')")
+        conn.execute("DETACH DATABASE copy")
+    except sqlcipher3.Error as exc:
+        raise sqlite3.DatabaseError(str(exc)) from exc
+    finally:
+        conn.close()
 
 
 def storage_reason(exc: BaseException) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from cuspdesk.db import (
+    CIPHER_DRIVER,
     Database,
     backup_folder,
     current_revision,
@@ -34,6 +35,10 @@ from cuspdesk.db import (
 )
 from cuspdesk.errors import CuspDeskError, StorageError
 
+ENCRYPTED_RESTORE_HINT = (
+    "An encrypted database is restored by hand: close CUSPDesk, keep a copy of the database "
+    "file, then copy the backup file (encrypted with the same key) in its place."
+)
 PG_DUMP_HINT = (
     "This database is on a PostgreSQL server; back it up there with pg_dump "
     "(for example: pg_dump --format=custom --file=cuspdesk.dump DATABASE_URL)."
@@ -84,7 +89,7 @@ def backup_now(db: Database, dest: Path | None = None) -> Path:
         raise StorageError("A backup cannot be written over the database itself.")
     if dest is not None and not target.parent.is_dir():
         raise StorageError(f"The folder {target.parent} does not exist.")
-    return sqlite_backup(source, target)
+    return sqlite_backup(source, target, key=db.cipher_key)
 
 
 # --- automatic daily backups and their rotation ---------------------------------------
@@ -122,7 +127,7 @@ def daily_backup_if_due(
     target = daily_backup_path(db.path, day)
     if target.exists():
         return None
-    made = sqlite_backup(db.path, target)
+    made = sqlite_backup(db.path, target, key=db.cipher_key)
     rotate_backups(db.path, today=day, retention=retention)
     return made
 
@@ -339,8 +344,8 @@ def restore(target: str, backup_file: Path) -> tuple[Path, Path | None]:
     or ``None`` when there was no database yet).
     """
     backup_file = backup_file.expanduser()
-    validate_backup_file(backup_file)
     db_path = sqlite_path(target)
+    validate_backup_file(backup_file)
     if db_path.is_dir():
         raise StorageError(f"{db_path} is a folder, not a database file; nothing was restored.")
     if db_path.exists() and db_path.resolve() == backup_file.resolve():
@@ -377,6 +382,8 @@ def sqlite_path(target: str) -> Path:
             raise StorageError(f"“{resolved}” is not a database address.") from None
         if url.get_backend_name() != "sqlite" or not url.database:
             raise CuspDeskError(PG_DUMP_HINT)
+        if url.get_driver_name() == CIPHER_DRIVER:
+            raise CuspDeskError(ENCRYPTED_RESTORE_HINT)
         resolved = url.database
     return Path(resolved).expanduser().absolute()
 
