@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -180,8 +181,9 @@ def test_screenshot(qtbot: QtBot, filled: tuple[Database, int, list[int]], tmp_p
     screen = _screen(qtbot, db, unit_id)
     screen.show()
     qtbot.waitExposed(screen)
-    out = Path("/tmp/cuspdesk-shots")
-    out.mkdir(exist_ok=True)
+    # CUSPDESK_SHOTS names a folder to keep the pictures in, to look at them.
+    out = Path(os.environ.get("CUSPDESK_SHOTS", str(tmp_path)))
+    out.mkdir(parents=True, exist_ok=True)
     assert screen.grab().save(str(out / "audit-screen.png"))
     dialog = history_dialog(None, AppContext(db, unit_id), "safety_issue", 1)
     qtbot.addWidget(dialog)
