@@ -135,38 +135,27 @@ def cmd_not_yet(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_briefing(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from cuspdesk.reports.briefing import write_briefing
-    from cuspdesk.reports.document import check_writable
-    from cuspdesk.services.briefing import gather_briefing
-    from cuspdesk.services.units import find_unit
-
-    check_writable(args.out)
-    db = _open(args)
-    try:
-        unit = find_unit(db, args.unit)
-        data = gather_briefing(db, unit.id, args.date)
-    finally:
-        db.dispose()
-    write_briefing(args.out, data)
-    print(f"Wrote the pre-rounds briefing for “{unit.name}” to {args.out}.", file=out)
-    return EXIT_OK
+    return _print_document(args, out, "briefing", args.date)
 
 
 def cmd_summary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from cuspdesk.reports.document import check_writable
-    from cuspdesk.reports.summary import write_summary
-    from cuspdesk.services.briefing import gather_summary
+    return _print_document(args, out, "summary", None)
+
+
+def _print_document(args: argparse.Namespace, out: TextIO, kind: str, on: date | None) -> int:
+    from cuspdesk.printing import make_document
+    from cuspdesk.reports.document import check_writable, write_pdf
     from cuspdesk.services.units import find_unit
 
     check_writable(args.out)
     db = _open(args)
     try:
         unit = find_unit(db, args.unit)
-        data = gather_summary(db, unit.id)
+        document = make_document(db, kind, unit_id=unit.id, on=on)
     finally:
         db.dispose()
-    write_summary(args.out, data)
-    print(f"Wrote the executive summary for “{unit.name}” to {args.out}.", file=out)
+    write_pdf(args.out, document.pdf)
+    print(f"Wrote the {document.title.lower()} for “{unit.name}” to {args.out}.", file=out)
     return EXIT_OK
 
 
@@ -181,7 +170,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if report.ok:
         print(f"{db.describe()}: {report.summary()}", file=out)
         return EXIT_OK
-    print(f"{db.describe()}: {report.summary()}", file=err)
+    print(f"cuspdesk: {db.describe()}: {report.summary()}", file=err)
     return EXIT_FAILED
 
 
@@ -199,11 +188,11 @@ def cmd_backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from cuspdesk.db import is_url, resolve_target
-    from cuspdesk.services.backup import PG_DUMP_HINT, restore
+    from cuspdesk.services.backup import PG_RESTORE_HINT, restore
 
     target = resolve_target(args.db)
     if is_url(target) and not target.startswith("sqlite"):
-        raise CuspDeskError(PG_DUMP_HINT.replace("back it up", "restore it"))
+        raise CuspDeskError(PG_RESTORE_HINT)
     db_path, kept = restore(target, args.file)
     before = f"; what it held before is kept in {kept}" if kept is not None else ""
     print(f"Restored {db_path} from {args.file}{before}.", file=out)
@@ -241,7 +230,7 @@ def main(
     err = err or sys.stderr
     parser = build_parser()
     try:
-        # Usage errors, --help and --version go to the streams the caller gave.
+        # argparse prints --version, --help and usage errors itself; send them where asked.
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -260,8 +249,9 @@ def main(
     except Exception as exc:  # the last line of defence: one sentence, never a traceback
         if args.debug:
             traceback.print_exc(file=err)
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         print(
-            f"cuspdesk: Something went wrong ({type(exc).__name__}: {exc}); "
+            f"cuspdesk: Something went wrong ({type(exc).__name__}: {detail}); "
             "run again with --debug for details.",
             file=err,
         )

@@ -13,6 +13,7 @@ def assert_plain_sentence(message: str) -> None:
     assert message, "empty message"
     assert "\n" not in message, f"message spans lines: {message!r}"
     assert message == message.strip(), f"stray spaces: {message!r}"
-    assert message[0].isupper() or message[0] in "“\"'#0123456789", message
+    # A sentence may open with a file path: "/home/…/unit.sqlite3 is a folder, not …".
+    assert message[0].isupper() or message[0] in "“\"'#0123456789/~.", message
     assert message.endswith((".", ".”")), f"no full stop: {message!r}"
     assert not _CODE.search(message), f"code in a user message: {message!r}"

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from cuspdesk.models import Base
+from cuspdesk.models.base import HAND_KEPT_TABLE_PREFIX
 
 config = context.config
 target_metadata = Base.metadata
@@ -25,12 +26,18 @@ def run_migrations() -> None:
     _run(connection)
 
 
+def modelled(name, type_, parent_names) -> bool:  # type: ignore[no-untyped-def]
+    """Autogenerate leaves the hand-kept search tables alone."""
+    return not (type_ == "table" and name and name.startswith(HAND_KEPT_TABLE_PREFIX))
+
+
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=modelled,
     )
     with context.begin_transaction():
         context.run_migrations()

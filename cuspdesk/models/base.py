@@ -20,6 +20,12 @@ NAMING_CONVENTION = {
 }
 
 
+# Tables kept by hand in migrations rather than as models: the tracking log's search
+# index is an FTS5 virtual table on SQLite (plus its shadow tables). Schema
+# comparisons between the models and a database skip every name with this prefix.
+HAND_KEPT_TABLE_PREFIX = "issue_search"
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

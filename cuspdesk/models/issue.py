@@ -88,6 +88,7 @@ class SafetyIssue(RecordMixin, Base):
     __table_args__ = (
         UniqueConstraint("unit_id", "number"),
         Index(None, "unit_id", "status"),
+        Index(None, "unit_id", "archived_at", "status"),
         Index(None, "unit_id", "target_date"),
         Index(None, "unit_id", "priority_rank"),
         Index(None, "unit_id", "date_identified"),

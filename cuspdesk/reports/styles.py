@@ -17,6 +17,7 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
@@ -43,6 +44,7 @@ fonts.register_fonts()
 PORTRAIT = A4
 LANDSCAPE = landscape(A4)
 MARGIN = 15 * mm
+HEADER_UNIT_WIDTH = 115 * mm
 # Room the page frame keeps above and below the body for the header and footer.
 HEADER_SPACE = 22 * mm
 FOOTER_SPACE = 21 * mm
@@ -142,16 +144,14 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 def cell(value: str | None, style: ParagraphStyle = CELL, *, width: float | None = None) -> Any:
     """A table cell holding user text (escaped like every other piece of user text).
 
-    Given the column ``width``, short one-line text in the plain cell style is returned
-    as a plain string, which tables draw without reading markup or laying out a paragraph.
+    Given the column ``width``, text in the plain cell style that needs nothing a
+    Paragraph offers is returned as a plain string wrapped to the column; tables draw
+    those without reading markup or laying out a paragraph.
     """
-    if (
-        width is not None
-        and value
-        and style is CELL
-        and text.fits_plain(value, style.fontName, style.fontSize, width - 6)
-    ):
-        return value
+    if width is not None and value and style is CELL:
+        lines = text.plain_lines(value, style.fontName, style.fontSize, width - 6)
+        if lines is not None:
+            return lines
     return text.paragraph(value, style)
 
 
@@ -276,6 +276,7 @@ def draw_page_frame(
     canvas.setFont(fonts.SANS_BOLD, 9)
     canvas.drawString(MARGIN, top, info.title)
     unit_line = info.unit_name + (f" · {info.hospital}" if info.hospital else "")
+    unit_line = _one_line(unit_line, HEADER_UNIT_WIDTH, 9)
     _draw_right(canvas, width - MARGIN, top, unit_line, 9)
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.6)
@@ -295,6 +296,15 @@ def draw_page_frame(
         _, h = footer.wrapOn(canvas, avail, 9 * mm)
         footer.drawOn(canvas, MARGIN, bottom + 8 * mm - h)
     canvas.restoreState()
+
+
+def _one_line(value: str, width: float, size: float) -> str:
+    """Shorten ``value`` with an ellipsis to fit one header line (the body names it in full)."""
+    if stringWidth(value, fonts.SANS, size) <= width:
+        return value
+    while value and stringWidth(value + "…", fonts.SANS, size) > width:
+        value = value[: max(len(value) * 9 // 10, len(value) - 20)]
+    return value.rstrip() + "…"
 
 
 def _draw_right(canvas: Canvas, x: float, y: float, value: str, size: float) -> None:

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
@@ -25,7 +26,7 @@ from cuspdesk.reports import fonts
 REPLACEMENT = "\ufffd"
 # Characters are escaped in chunks of about this size, so a huge note lays out fast
 # and each piece can move to the next page on its own.
-CHUNK_CHARS = 1500
+CHUNK_CHARS = 5000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PLAIN_ASCII = re.compile(r"[\x20-\x7e\n]*")
 # Scripts whose letters change shape or run right to left: Hebrew, Arabic, Syriac,
@@ -77,16 +78,20 @@ def _wrap(run: str, font: str | None) -> str:
     return escaped
 
 
-def fits_plain(value: str, font: str, size: float, width: float) -> bool:
-    """Whether ``value`` can be drawn as a plain string: one line that fits ``width``, every
-    character in ``font``, nothing to shape. Plain strings are never read as markup, and
-    skip paragraph layout, which is what makes long tables quick."""
-    if not value or "\n" in value or _CONTROL.search(value) or _COMPLEX.search(value):
-        return False
+def plain_lines(value: str, font: str, size: float, width: float) -> str | None:
+    """``value`` wrapped into lines of at most ``width`` for drawing as a plain string, or
+    None when it needs a Paragraph (a character ``font`` lacks, a script to shape, or a
+    word longer than a line). Plain strings are never read as markup, and skip paragraph
+    layout, which is what keeps a 2,000-line log quick."""
+    if not value or _CONTROL.search(value) or _COMPLEX.search(value):
+        return None
     covered = fonts.coverage(font)
-    if not all(ord(char) in covered for char in value):
-        return False
-    return bool(stringWidth(value, font, size) <= width)
+    if not all(ord(char) in covered or char == "\n" for char in value):
+        return None
+    lines = simpleSplit(value, font, size, width)
+    if any(stringWidth(line, font, size) > width for line in lines):
+        return None
+    return "\n".join(lines)
 
 
 def needs_shaping(text: str) -> bool:
@@ -110,30 +115,42 @@ def shaped(style: ParagraphStyle) -> ParagraphStyle:
 def long_text(
     text: str | None, style: ParagraphStyle, *, empty: str = "", prefix: str = ""
 ) -> list[Flowable]:
-    """Any amount of text as paragraphs small enough to break across pages.
+    """Any amount of text as paragraphs small enough to lay out quickly and break across pages.
 
-    ``prefix`` is trusted markup put before the first paragraph (a number, a label).
+    A blank line starts a new paragraph; a very long paragraph is cut into pieces
+    that follow each other without a gap. ``prefix`` is trusted markup put before
+    the first paragraph (a number, a label).
     """
-    pieces = list(chunks(text or ""))
-    if not pieces:
-        return [Paragraph(prefix + _escape(empty), style)] if empty or prefix else []
-    return [
-        paragraph(piece, style, prefix=prefix if index == 0 else "")
-        for index, piece in enumerate(pieces)
-    ]
+    out: list[Flowable] = []
+    joined = ParagraphStyle(f"{style.name}-joined", parent=style, spaceAfter=0)
+    for block in _blocks(text or ""):
+        pieces = list(_pieces(block, CHUNK_CHARS))
+        for index, piece in enumerate(pieces):
+            last = index == len(pieces) - 1
+            out.append(paragraph(piece, style if last else joined, prefix="" if out else prefix))
+    if not out and (empty or prefix):
+        out.append(Paragraph(prefix + _escape(empty), style))
+    return out
 
 
 def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:
     """Split at blank lines, then at a space near ``size`` characters (or anywhere if none)."""
-    for block in re.split(r"\n\s*\n", text.strip()):
-        block = block.strip()
-        while len(block) > size:
-            cut = block.rfind(" ", size // 2, size)
-            cut = cut if cut > 0 else size
-            yield block[:cut]
-            block = block[cut:].lstrip()
-        if block:
-            yield block
+    for block in _blocks(text):
+        yield from _pieces(block, size)
+
+
+def _blocks(text: str) -> list[str]:
+    return [b.strip() for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
+
+
+def _pieces(block: str, size: int) -> Iterator[str]:
+    while len(block) > size:
+        cut = block.rfind(" ", size // 2, size)
+        cut = cut if cut > 0 else size
+        yield block[:cut]
+        block = block[cut:].lstrip()
+    if block:
+        yield block
 
 
 def clip(text: str | None, limit: int) -> str:

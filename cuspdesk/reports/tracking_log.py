@@ -39,8 +39,8 @@ TITLE_TEXT = "Tracking log"
 COLUMNS = (
     ("#", 12),
     ("Identified", 18),
-    ("Issue", 63),
-    ("Category", 22),
+    ("Issue", 61),
+    ("Category", 24),
     ("Source", 21),
     ("Owner", 25),
     ("Priority", 22),
@@ -118,12 +118,12 @@ def _row(r: IssueRow) -> list[object]:
     return [
         f"#{r.number}",
         day(r.date_identified),
-        cell(r.description + cut + location),
+        cell(r.description + cut + location, width=WIDTHS["Issue"]),
         cell(r.category, width=WIDTHS["Category"]),
         r.source_label,
         cell(r.owner or "No owner", width=WIDTHS["Owner"]),
         priority_text(r.risk_score),
         cell(target, CELL_BOLD) if r.overdue else target,
         status_text(r.status),
-        cell(text.clip(plan, 300)),
+        cell(text.clip(plan, 300), width=WIDTHS["Action plan · barriers"]),
     ]

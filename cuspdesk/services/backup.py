@@ -43,6 +43,10 @@ PG_DUMP_HINT = (
     "This database is on a PostgreSQL server; back it up there with pg_dump "
     "(for example: pg_dump --format=custom --file=cuspdesk.dump DATABASE_URL)."
 )
+PG_RESTORE_HINT = (
+    "This database is on a PostgreSQL server; restore it there with pg_restore "
+    "(for example: pg_restore --clean --dbname=DATABASE_URL cuspdesk.dump)."
+)
 
 
 # The triggers (migration 0002) that keep the audit trail append-only on SQLite.
@@ -68,15 +72,10 @@ def _require_file(db: Database) -> Path:
 
 
 def default_backup_path(db_path: Path, label: str = "manual") -> Path:
-    """A new, unused name in the backups folder: a second backup never overwrites the first."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    folder = backup_folder(db_path)
-    candidate = folder / f"{db_path.stem}-{label}-{stamp}.sqlite3"
-    counter = 2
-    while candidate.exists():
-        candidate = folder / f"{db_path.stem}-{label}-{stamp}-{counter}.sqlite3"
-        counter += 1
-    return candidate
+    # Microseconds: two backups (or two restores' safety copies) in one second must
+    # not overwrite each other.
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return backup_folder(db_path) / f"{db_path.stem}-{label}-{stamp}.sqlite3"
 
 
 def backup_now(db: Database, dest: Path | None = None) -> Path:
@@ -88,6 +87,7 @@ def backup_now(db: Database, dest: Path | None = None) -> Path:
     if target.resolve() == source.resolve():
         raise StorageError("A backup cannot be written over the database itself.")
     if dest is not None and not target.parent.is_dir():
+        # The backups folder is made on first use; a folder the person named must exist.
         raise StorageError(f"The folder {target.parent} does not exist.")
     return sqlite_backup(source, target, key=db.cipher_key)
 
@@ -322,7 +322,9 @@ def validate_backup_file(path: Path) -> None:
                 revision = found[0] if found else None
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as exc:
+        if "malformed" in str(exc):
+            raise StorageError(f"{path} is damaged, so it was not restored.") from None
         raise StorageError(f"{path} is not a CUSPDesk database, so it was not restored.") from None
     if rows != ["ok"]:
         raise StorageError(f"{path} is damaged, so it was not restored.")
@@ -381,7 +383,7 @@ def sqlite_path(target: str) -> Path:
         except ArgumentError:
             raise StorageError(f"“{resolved}” is not a database address.") from None
         if url.get_backend_name() != "sqlite" or not url.database:
-            raise CuspDeskError(PG_DUMP_HINT)
+            raise CuspDeskError(PG_RESTORE_HINT)
         if url.get_driver_name() == CIPHER_DRIVER:
             raise CuspDeskError(ENCRYPTED_RESTORE_HINT)
         resolved = url.database

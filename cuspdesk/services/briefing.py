@@ -328,10 +328,9 @@ def gather_briefing(db: Database, unit_id: int, on: date | None = None) -> Brief
     )
 
 
-def _attention_order(row: issues.IssueRow) -> tuple[int, int, date, int]:
+def _attention_order(row: issues.IssueRow) -> tuple[int, date, int, int]:
     """Overdue first (most overdue on top), then by target date, then by priority rank."""
-    far = date.max
-    return (-row.days_overdue, row.priority_rank or 10**9, row.target_date or far, row.number)
+    return (-row.days_overdue, row.target_date or date.max, row.priority_rank or 10**9, row.number)
 
 
 def _shortlist(rows: Sequence[issues.IssueRow], limit: int) -> Shortlist:

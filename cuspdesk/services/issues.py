@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -39,7 +39,8 @@ from cuspdesk.models import (
 )
 from cuspdesk.models.base import new_uuid
 from cuspdesk.services.access import require
-from cuspdesk.services.text_search import contains, search_words
+from cuspdesk.services.issue_search import matches_word
+from cuspdesk.services.text_search import search_words
 from cuspdesk.services.validation import Checker, today
 
 # Where each status may go next. Resolved and closed issues go back only by reopening.
@@ -101,6 +102,9 @@ SORT_KEYS = (
     "location",
 )
 ROW_DESCRIPTION_CHARS = 500
+DATE_RESOLVED_NEEDS_STATUS = (
+    "Only a resolved or closed issue has a date resolved; clear the date or change the status."
+)
 
 
 # --- plain data ----------------------------------------------------------------------
@@ -548,6 +552,8 @@ def create_issue_in(
         raise NotFoundError("That unit no longer exists.")
     clean = _clean(session, unit_id, data)
     target_status = _status(status)
+    if target_status.is_active and clean.date_resolved is not None:
+        raise ValidationError(DATE_RESOLVED_NEEDS_STATUS, "date_resolved")
     issue = SafetyIssue(
         unit_id=unit_id,
         number=_next_number(session, unit_id),
@@ -579,6 +585,12 @@ def _link_assessments(session: Session, issue: SafetyIssue, assessment_ids: Sequ
                 f"A chosen response already fed issue {number}; open that issue instead."
             )
         response.issue_id = issue.id
+
+
+def check_issue(db: Database, unit_id: int, data: IssueFields) -> None:
+    """Run the save-time checks without saving, so a form can explain itself as people type."""
+    with db.reader() as session:
+        _clean(session, unit_id, data)
 
 
 def get_issue(db: Database, issue_id: int) -> IssueDetail:
@@ -635,6 +647,8 @@ def update_issue(
                 "if that has changed.",
                 "risk_reduced_evidence",
             )
+        if IssueStatus(issue.status).is_active and issue.date_resolved is not None:
+            raise ValidationError(DATE_RESOLVED_NEEDS_STATUS, "date_resolved")
         session.flush()
         return _detail(session, issue)
 
@@ -953,25 +967,88 @@ def _filters(query: IssueQuery, on: date) -> list[ColumnElement[bool]]:
     if query.identified_to is not None:
         where.append(SafetyIssue.date_identified <= query.identified_to)
     for word in search_words(query.text):
-        matches: list[ColumnElement[bool]] = [
-            contains(SafetyIssue.description, word),
-            contains(SafetyIssue.action_plan, word),
-            contains(SafetyIssue.barriers, word),
-            contains(SafetyIssue.location, word),
-            exists().where(IssueNote.issue_id == SafetyIssue.id, contains(IssueNote.text, word)),
-        ]
+        matches: list[ColumnElement[bool]] = [matches_word(word)]
         digits = word.lstrip("#")
-        if digits.isdecimal() and len(digits) < 10:  # isdigit() would take "²"
+        if digits.isdecimal() and len(digits) < 10:
             matches.append(SafetyIssue.number == int(digits))
         where.append(or_(*matches))
     return where
 
 
 def list_issues(db: Database, query: IssueQuery) -> IssuePage:
-    """One page of the log, filtered and sorted in SQL so 100,000 issues stay quick."""
+    """One page of the log, filtered and sorted in SQL so 100,000 issues stay quick.
+
+    The page's ids are chosen first from the issue table alone (indexes can serve
+    the filter and the order), then only those rows are joined to names.
+    """
     on = query.today or today()
     if query.sort not in SORT_KEYS:
         raise ValidationError(f"The log cannot be sorted by “{query.sort}”.")
+    where = _filters(query, on)
+    with db.reader() as session:
+        key, nullable = _sort_key(session, query.sort)
+        ordered = key.desc() if query.descending else key.asc()
+        if nullable:
+            ordered = ordered.nulls_last()
+        tiebreak = SafetyIssue.number.desc() if query.descending else SafetyIssue.number.asc()
+        order = [ordered] if query.unit_id is not None else [ordered, SafetyIssue.unit_id]
+        if query.sort != "number":
+            order.append(tiebreak)
+        page = select(SafetyIssue.id).where(*where).order_by(*order)
+        if query.limit is not None:
+            page = page.limit(query.limit)
+        if query.offset:
+            page = page.offset(query.offset)
+        ids = list(session.scalars(page))
+        rows = _rows_for(session, ids, on)
+        if query.limit is None and not query.offset:
+            total = len(rows)
+        else:
+            total = session.scalar(select(func.count()).select_from(SafetyIssue).where(*where)) or 0
+    return IssuePage(rows, total)
+
+
+def _sort_key(session: Session, sort: str) -> tuple[Any, bool]:
+    """The ORDER BY expression for a column of the log, and whether it can be empty.
+
+    Owner and category sort by name without joining 100,000 rows: the few names
+    are put in order here and the query sorts by each row's place in that order.
+    """
+    if sort == "owner":
+        names = session.execute(select(Person.id, Person.full_name)).all()
+        return _by_place(SafetyIssue.owner_id, names), True
+    if sort == "category":
+        labels = session.execute(select(Choice.id, Choice.label)).all()
+        return _by_place(SafetyIssue.category_id, labels), True
+    keys: dict[str, tuple[Any, bool]] = {
+        "number": (SafetyIssue.number, False),
+        "date_identified": (SafetyIssue.date_identified, False),
+        "description": (SafetyIssue.description, False),
+        "source": (SafetyIssue.source, False),
+        "status": (
+            case(*((SafetyIssue.status == s.value, n) for n, s in enumerate(IssueStatus))),
+            False,
+        ),
+        "target_date": (SafetyIssue.target_date, True),
+        "priority_rank": (SafetyIssue.priority_rank, True),
+        "risk_score": (SafetyIssue.risk_score, True),
+        "feasibility_score": (SafetyIssue.feasibility_score, True),
+        "location": (func.nullif(func.lower(SafetyIssue.location), ""), True),
+    }
+    return keys[sort]
+
+
+def _by_place(column: Any, names: Sequence[Any]) -> Any:
+    ranked = sorted(names, key=lambda row: (row[1].casefold(), row[0]))
+    if not ranked:
+        return literal_column("NULL")
+    return case({row[0]: place for place, row in enumerate(ranked)}, value=column)
+
+
+def _rows_for(session: Session, ids: Sequence[int], on: date) -> list[IssueRow]:
+    """The log's rows for these issues, in the order given."""
+    if not ids:
+        return []
     owner = aliased(Person)
     category = aliased(Choice)
     days_over = case(
@@ -1004,47 +1081,19 @@ def list_issues(db: Database, query: IssueQuery) -> IssuePage:
         func.substr(SafetyIssue.action_plan, 1, ROW_DESCRIPTION_CHARS),
         days_over,
     )
-    where = _filters(query, on)
-    base = (
-        select(*columns)
-        .select_from(SafetyIssue)
-        .outerjoin(owner, owner.id == SafetyIssue.owner_id)
-        .outerjoin(category, category.id == SafetyIssue.category_id)
-        .where(*where)
-    )
-    sort_columns: dict[str, Any] = {
-        "number": SafetyIssue.number,
-        "date_identified": SafetyIssue.date_identified,
-        "description": SafetyIssue.description,
-        "category": func.lower(func.coalesce(category.label, "")),
-        "owner": func.lower(func.coalesce(owner.full_name, "")),
-        "source": SafetyIssue.source,
-        "status": case(
-            *((SafetyIssue.status == s.value, n) for n, s in enumerate(IssueStatus)), else_=99
-        ),
-        "target_date": SafetyIssue.target_date,
-        "priority_rank": SafetyIssue.priority_rank,
-        "risk_score": SafetyIssue.risk_score,
-        "feasibility_score": SafetyIssue.feasibility_score,
-        "location": func.lower(SafetyIssue.location),
-    }
-    key = sort_columns[query.sort]
-    ordered = key.desc() if query.descending else key.asc()
-    # Empty values go last whichever way the column is sorted.
-    nulls_last = case((key.is_(None), 1), else_=0)
-    tiebreak = SafetyIssue.number.desc() if query.descending else SafetyIssue.number.asc()
-    statement = base.order_by(nulls_last, ordered, SafetyIssue.unit_id, tiebreak)
-    if query.limit is not None:
-        statement = statement.limit(query.limit)
-    if query.offset:
-        statement = statement.offset(query.offset)
-    with db.reader() as session:
-        rows = session.execute(statement).all()
-        if query.limit is None and not query.offset:
-            total = len(rows)
-        else:
-            total = session.scalar(select(func.count()).select_from(SafetyIssue).where(*where)) or 0
-    return IssuePage([_row(r, on) for r in rows], total)
+    by_id: dict[int, IssueRow] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        statement = (
+            select(*columns)
+            .select_from(SafetyIssue)
+            .outerjoin(owner, owner.id == SafetyIssue.owner_id)
+            .outerjoin(category, category.id == SafetyIssue.category_id)
+            .where(SafetyIssue.id.in_(chunk))
+        )
+        for r in session.execute(statement):
+            by_id[r[0]] = _row(r, on)
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _row(r: Any, on: date) -> IssueRow:

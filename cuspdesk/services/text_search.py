@@ -15,22 +15,30 @@ LIKE_ESCAPE = "\\"
 
 
 def search_words(text: str) -> list[str]:
-    """The words of a search box, split on any white space.
+    """The words of a search box, split on white space and invisible control characters.
 
-    A NUL cannot be stored, so it cannot be searched for either (PostgreSQL
-    refuses to even look); it is dropped.
+    A pasted NUL would otherwise reach PostgreSQL, which refuses it in text.
     """
-    return [word for word in re.split(r"\s+", text.replace("\x00", "").strip()) if word]
+    return [word for word in re.split(r"[\s\x00-\x1f\x7f]+", text) if word]
 
 
-def contains(column: QueryableAttribute[str], word: str) -> ColumnElement[bool]:
-    """``column`` holds ``word``, whatever the case, with ``%``, ``_`` and ``\\`` literal."""
+def _pattern(word: str) -> str:
     escaped = (
         word.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
         .replace("%", LIKE_ESCAPE + "%")
         .replace("_", LIKE_ESCAPE + "_")
     )
-    return column.ilike(f"%{escaped}%", escape=LIKE_ESCAPE)
+    return f"%{escaped}%"
+
+
+def contains(column: QueryableAttribute[str], word: str) -> ColumnElement[bool]:
+    """``column`` holds ``word``, whatever the case, with ``%``, ``_`` and ``\\`` literal."""
+    return column.ilike(_pattern(word), escape=LIKE_ESCAPE)
+
+
+def contains_literal(column: ColumnElement[str], word: str) -> ColumnElement[bool]:
+    """``column`` holds ``word`` as given (for text already folded to one case)."""
+    return column.like(_pattern(word), escape=LIKE_ESCAPE)
 
 
 def all_words_in(text: str, *columns: QueryableAttribute[str]) -> list[ColumnElement[bool]]:

@@ -18,6 +18,7 @@ from cuspdesk.models import (
     Choice,
     ExecutivePartnerAssignment,
     Goal,
+    Measure,
     Person,
     StrategicAim,
     TeamMember,
@@ -448,6 +449,11 @@ def _refuse_duplicate_label(
         raise ValidationError(f"“{label}” is already in the list.", "label")
 
 
+def _check_role(session: Session, role_id: int) -> None:
+    if _get_choice(session, role_id).list_name != ROLE_LIST:
+        raise ValidationError("Choose a role from the list.", "role_id")
+
+
 def _get_choice(session: Session, choice_id: int) -> Choice:
     choice = session.get(Choice, choice_id)
     if choice is None:
@@ -523,7 +529,7 @@ def add_team_member(
     with db.session() as session:
         _get_unit(session, unit_id)
         if role_id is not None:
-            _get_choice(session, role_id)
+            _check_role(session, role_id)
         if person_id is None:
             assert clean is not None
             person = Person(full_name=clean.full_name, title=clean.title, contact=clean.contact)
@@ -559,7 +565,7 @@ def update_team_member(
         if member is None:
             raise NotFoundError("That team member is no longer on the team.")
         if role_id is not None:
-            _get_choice(session, role_id)
+            _check_role(session, role_id)
         member.role_id = role_id
         member.active = active
         member.person.full_name = clean.full_name
@@ -719,6 +725,7 @@ def create_aim(db: Database, unit_id: int, fields: AimFields) -> AimInfo:
             external_target=clean.external_target,
             position=(last or 0) + 1,
         )
+        _check_goal_measures(session, unit_id, clean.goals)
         session.add(aim)
         session.flush()
         _replace_goals(session, aim, clean.goals)
@@ -734,6 +741,7 @@ def update_aim(db: Database, aim_id: int, fields: AimFields) -> AimInfo:
         aim = session.get(StrategicAim, aim_id)
         if aim is None:
             raise NotFoundError("That aim no longer exists.")
+        _check_goal_measures(session, aim.unit_id, clean.goals)
         aim.title = clean.title
         aim.description = clean.description
         aim.external_target = clean.external_target
@@ -741,6 +749,19 @@ def update_aim(db: Database, aim_id: int, fields: AimFields) -> AimInfo:
         session.flush()
         session.refresh(aim)
         return _aim_info(aim)
+
+
+def _check_goal_measures(session: Session, unit_id: int, goals: list[GoalFields]) -> None:
+    check = Checker()
+    for number, goal in enumerate(goals, start=1):
+        if goal.measure_id is None:
+            continue
+        measure = session.get(Measure, goal.measure_id)
+        if measure is None or measure.unit_id != unit_id:
+            check.add(
+                f"goals.{number}", f"Goal {number}'s measure is not one of this unit's measures."
+            )
+    check.raise_if_any()
 
 
 def _replace_goals(session: Session, aim: StrategicAim, goals: list[GoalFields]) -> None:

@@ -1,56 +1,105 @@
-"""Start the desktop: open the database, then show the main window or a clear error."""
+"""Start the desktop: set up Qt, open the database (with a clear message if it will not
+open), welcome a first-time user, then show the main window."""
 
 from __future__ import annotations
 
 import sys
+import traceback
+from collections.abc import Sequence
+from types import TracebackType
 
-from PySide6.QtWidgets import (
-    QApplication,
-    QLabel,
-    QListWidget,
-    QMainWindow,
-    QMessageBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cuspdesk import APP_NAME, APP_ORG, __version__
-from cuspdesk.db import Database, open_database
-from cuspdesk.errors import DatabaseOpenError
-from cuspdesk.services import units
+from cuspdesk.db import Database
+from cuspdesk.errors import CuspDeskError
+from cuspdesk.services.units import list_units
+from cuspdesk.ui.database_open import open_for_gui
+from cuspdesk.ui.dialogs.welcome import WelcomeDialog
+from cuspdesk.ui.main_window import MainWindow
+from cuspdesk.ui.worker import wait_for_background_work
 
 
-class MainWindow(QMainWindow):
-    """The app's main window: the unit list for now."""
-
-    def __init__(self, db: Database) -> None:
-        super().__init__()
-        self.db = db
-        self.setWindowTitle(f"{APP_NAME} — {db.describe()}")
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.addWidget(QLabel(f"<h2>{APP_NAME}</h2>"))
-        self.unit_list = QListWidget()
-        self.unit_list.setAccessibleName("Units")
-        for unit in units.list_units(db):
-            self.unit_list.addItem(f"{unit.name} — {unit.hospital}")
-        layout.addWidget(self.unit_list)
-        self.setCentralWidget(body)
-        self.resize(900, 600)
-
-
-def run_gui(db_target: str | None, *, read_only: bool = False, debug: bool = False) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
+def configure_application(app: QApplication) -> None:
+    """Names for QSettings and the window system. The system font and its size are kept."""
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_ORG)
     app.setApplicationVersion(__version__)
+    app.setApplicationDisplayName(APP_NAME)
+    QGuiApplication.setDesktopFileName("cuspdesk")
+
+
+def create_application(argv: Sequence[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        configure_application(existing)
+        return existing
+    # Fractional scaling (125 %, 150 %) as the system asks, instead of rounding to 1× or 2×.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(list(argv if argv is not None else sys.argv))
+    configure_application(app)
+    return app
+
+
+def install_error_hook(debug: bool) -> None:
+    """An unexpected error becomes a message box, never a silent crash or a traceback."""
+
+    def show(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        if debug:
+            traceback.print_exception(kind, error, tb, file=sys.stderr)
+        text = (
+            str(error)
+            if isinstance(error, CuspDeskError)
+            else (f"Something went wrong ({kind.__name__}: {error}).")
+        )
+        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, text)
+        box.setInformativeText(
+            "Everything already saved is safe. Forms you have open keep what you typed; "
+            "save them, then restart if the app misbehaves."
+        )
+        box.setAccessibleName("Something went wrong")
+        box.exec()
+
+    sys.excepthook = show
+
+
+def ensure_unit(db: Database) -> bool:
+    """On an empty database, welcome the person; False if they chose not to start."""
     try:
-        db = open_database(db_target, read_only=read_only)
-    except DatabaseOpenError as exc:
+        if list_units(db):
+            return True
+    except CuspDeskError as exc:
         QMessageBox.critical(None, APP_NAME, str(exc))
+        return False
+    if db.read_only:
+        QMessageBox.information(
+            None,
+            APP_NAME,
+            "This database has no unit yet, and it is open read-only, so none can be added.",
+        )
+        return True
+    return WelcomeDialog(db).exec() == WelcomeDialog.DialogCode.Accepted
+
+
+def run_gui(db_target: str | None, *, read_only: bool = False, debug: bool = False) -> int:
+    app = create_application()
+    install_error_hook(debug)
+    db = open_for_gui(db_target, read_only=read_only)
+    if db is None:
         return 1
-    window = MainWindow(db)
-    window.show()
-    code = app.exec()
-    db.dispose()
-    return int(code)
+    try:
+        if not ensure_unit(db):
+            return 0
+        window = MainWindow(db)
+        window.show()
+        return int(app.exec())
+    finally:
+        wait_for_background_work()
+        db.dispose()

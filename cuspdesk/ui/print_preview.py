@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from cuspdesk.errors import CuspDeskError
+from cuspdesk.printing import KINDS, PrintedDocument, make_document
 from cuspdesk.reports.document import write_pdf
-from cuspdesk.reports.documents import KINDS, PrintedDocument, make_document
+from cuspdesk.services.issues import IssueQuery
 from cuspdesk.ui.context import AppContext
 from cuspdesk.ui.worker import run_in_background
 
@@ -40,15 +41,23 @@ PRINT_DPI = 300
 
 
 def print_document(
-    parent: QWidget | None, context: AppContext, kind: str, record_id: int | None = None
+    parent: QWidget | None,
+    context: AppContext,
+    kind: str,
+    record_id: int | None = None,
+    *,
+    query: IssueQuery | None = None,
 ) -> None:
-    """Build the ``kind`` document in the background and open its preview."""
+    """Build the ``kind`` document in the background and open its preview.
+
+    ``query`` lets the tracking log print what its screen shows (filters and sort).
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
     dialog = PrintPreviewDialog(KINDS[kind], parent)
     db, unit_id = context.db, context.unit_id
     run_in_background(
-        lambda: make_document(db, kind, unit_id=unit_id, record_id=record_id),
+        lambda: make_document(db, kind, unit_id=unit_id, record_id=record_id, query=query),
         on_done=dialog.show_document,
         on_error=dialog.show_error,
     )

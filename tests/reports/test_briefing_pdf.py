@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from pdf_reading import (
 )
 
 from cuspdesk.db import Database
+from cuspdesk.reports import fonts
+from cuspdesk.reports import text as text_module
 from cuspdesk.reports.briefing import briefing_pdf, write_briefing
 from cuspdesk.reports.styles import plural
 from cuspdesk.services import briefing, issues, rounds, units
@@ -163,7 +166,7 @@ def test_hostile_and_non_latin_text_prints_literally(db: Database, tmp_path: Pat
     unit = units.create_unit(
         db, units.UnitFields(name="Ward <7> & Co", confidentiality_footer=footer)
     )
-    owners = ["Ελένη Παπαδοπούλου", "Дмитрий Иванов", "Zoë Lefèvre"]
+    owners = ["Ελένη Παπαδοπούλου", "Дмитрий Иванов", "Zoë Lefèvre", "محمد", "王芳"]
     owner_ids = [
         units.add_team_member(db, unit.id, units.PersonFields(name)).person_id for name in owners
     ]
@@ -187,8 +190,14 @@ def test_hostile_and_non_latin_text_prints_literally(db: Database, tmp_path: Pat
     text = pdf_text(pdf)
     for hostile in HOSTILE:
         assert hostile in text, hostile
-    for name in owners:
+    for name in owners[:3]:
         assert name in text
+    if text_module.SHAPING_AVAILABLE:
+        assert "محمد" in unicodedata.normalize("NFKC", text)
+    if fonts.cjk_fallback() is not None:
+        assert "王芳" in text
+    else:
+        assert text_module.REPLACEMENT * 2 in text
     assert "Ward <7> & Co" in text
     assert footer in flat(text)
     assert long_word[:100] in "".join(text.split())

@@ -71,7 +71,7 @@ def test_a_100000_character_note_splits_across_pages(tmp_path: Path) -> None:
     note = "START " + " ".join(words) + " END"
     assert len(note) > 100_000
     flowables = text.long_text(note, BODY)
-    assert len(flowables) > 50
+    assert len(flowables) > 15
     assert all(isinstance(f, Paragraph) for f in flowables)
     pdf = render_pdf(flowables, INFO)
     qpdf_ok(pdf, tmp_path)
@@ -114,3 +114,31 @@ def test_long_text_with_nothing_prints_the_empty_message() -> None:
     assert isinstance(para, Paragraph)
     assert para.getPlainText() == "Not written <yet>"
     assert text.long_text("", BODY) == []
+
+
+def test_plain_lines_wrap_simple_text_and_refuse_what_needs_a_paragraph() -> None:
+    from cuspdesk.reports import fonts
+    from cuspdesk.reports.styles import cell
+
+    font, size, width = fonts.CONDENSED, 8, 40 * mm
+    wrapped = text.plain_lines("Fish & chips <b> " * 6, font, size, width)
+    assert wrapped is not None and wrapped.count("\n") >= 2
+    assert " ".join(wrapped.split()) == " ".join(("Fish & chips <b> " * 6).split())
+    assert text.plain_lines("x" * 200, font, size, width) is None  # a word wider than a line
+    assert text.plain_lines("Owner 王芳", font, size, width) is None  # the CJK font is needed
+    assert text.plain_lines("محمد", font, size, width) is None  # Arabic is shaped
+    assert text.plain_lines("", font, size, width) is None
+    assert cell("Ana Silva", width=40 * mm) == "Ana Silva"
+    assert isinstance(cell("Ana Silva"), Paragraph)
+    assert isinstance(cell("y" * 300, width=40 * mm), Paragraph)
+
+
+def test_a_very_long_unit_name_is_shortened_in_the_page_header(tmp_path: Path) -> None:
+    name = "Ward " + "W" * 190
+    info = PageInfo("Test document", name, "", datetime(2026, 11, 24, 9, 0), hospital="H" * 200)
+    pdf = render_pdf([text.paragraph(name, BODY)], info)
+    qpdf_ok(pdf, tmp_path)
+    header = pdf_text(pdf).splitlines()
+    shortened = [line for line in header if line.endswith("W…")]
+    assert len(shortened) == 1 and len(shortened[0]) < 100
+    assert name.replace(" ", "") in "".join(pdf_text(pdf).split())  # the body prints it all

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -30,3 +30,13 @@ def issue_fields(
     """Form values for an issue identified ten days ago; override any field by name."""
     values.setdefault("date_identified", today() - timedelta(days=10))
     return issues.IssueFields(description=description, **values)
+
+
+def search_mismatches(
+    cases: Iterable[tuple[str, set[str]]], search: Callable[[str], set[str]]
+) -> dict[str, tuple[set[str], set[str]]]:
+    """Every search whose result differs from the expected one, as text: (found, expected).
+
+    One database serves many searches; an empty dict means all of them were right.
+    """
+    return {text: (got, want) for text, want in cases if (got := search(text)) != want}

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from cuspdesk.db import Actor, Database
 from cuspdesk.errors import StorageError, ValidationError
+from cuspdesk.models import Unit
 from cuspdesk.services import issues, measures, rounds, units
 from cuspdesk.services.audit import AuditRow, list_audit_events
 from cuspdesk.services.findings import FindingFields
@@ -197,18 +198,14 @@ def test_a_refused_save_leaves_no_audit_row(
 def test_a_save_the_database_refuses_after_writing_leaves_no_audit_row(
     any_db: Database, unit: units.UnitInfo
 ) -> None:
-    """The aim is written (and its audit event queued) before the goal's bad link fails."""
+    """The first record is flushed (and its audit event queued) before the second fails."""
     before = count_all(any_db)
-    with pytest.raises(StorageError) as caught:
-        units.create_aim(
-            any_db,
-            unit.id,
-            units.AimFields("Zero falls", goals=[units.GoalFields("Tied to a lost measure", 4242)]),
-        )
-    assert str(caught.value) == (
-        "The change clashes with a record saved at the same time; nothing was saved. Try again."
-    )
-    assert units.list_aims(any_db, unit.id) == []
+    with pytest.raises(StorageError), any_db.session() as session:
+        session.add(Unit(name="Written first"))
+        session.flush()
+        session.add(Unit(name="Written first"))
+        session.flush()
+    assert [u.name for u in units.list_units(any_db)] == [unit.name]
     assert count_all(any_db) == before
 
 

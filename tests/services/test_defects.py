@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from builders import Team
+from builders import Team, search_mismatches
 from sentences import assert_plain_sentence
 
 from cuspdesk.db import Database
@@ -210,20 +210,19 @@ def test_the_review_list_counts_factors_actions_and_sharing(
     assert [r.id for r in defects.list_reviews(any_db, unit.id, since=DAY)] == [new.id]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("heparin", {"heparin"}),
-        ("mix-up HEPARIN", {"heparin"}),
-        ("5,000 units", {"heparin"}),
-        ("%", {"percent"}),
-        ("_", {"underscore"}),
-        ("chute", {"accent"}),
-        ("ÉTAGE", {"accent"}),
-    ],
-)
+REVIEW_SEARCHES = [
+    ("heparin", {"heparin"}),
+    ("mix-up HEPARIN", {"heparin"}),
+    ("5,000 units", {"heparin"}),
+    ("%", {"percent"}),
+    ("_", {"underscore"}),
+    ("chute", {"accent"}),
+    ("ÉTAGE", {"accent"}),
+]
+
+
 def test_searching_reviews_takes_the_words_literally(
-    any_db: Database, unit: units.UnitInfo, text: str, expected: set[str]
+    any_db: Database, unit: units.UnitInfo
 ) -> None:
     ids = {
         "heparin": defects.create_review(any_db, unit.id, review_fields()).id,
@@ -238,4 +237,8 @@ def test_searching_reviews_takes_the_words_literally(
         ).id,
     }
     by_id = {v: k for k, v in ids.items()}
-    assert {by_id[r.id] for r in defects.list_reviews(any_db, unit.id, text=text)} == expected
+    wrong = search_mismatches(
+        REVIEW_SEARCHES,
+        lambda text: {by_id[r.id] for r in defects.list_reviews(any_db, unit.id, text=text)},
+    )
+    assert wrong == {}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from builders import IssueMaker, Team
+from builders import IssueMaker, Team, search_mismatches
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -242,26 +242,26 @@ def test_row_labels_are_words(any_db: Database, log: Log) -> None:
 # --- free text -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("alarm", {"overdue"}),
-        ("ALARM bed", {"overdue"}),
-        ("  risk   falls-risk  bed ", {"overdue"}),
-        ("patient alarm high", {"overdue"}),
-        ("alarm heparin", set()),
-        ("pod", {"overdue", "later"}),
-        ("POD c", {"later"}),
-        ("verify infusions weekend", {"escalated"}),
-        ("budget decision", {"escalated"}),
-        ("twice daily", {"resolved_late"}),
-        ("", {"overdue", "due_soon", "later", "escalated", "resolved_late", "closed"}),
-    ],
-)
-def test_words_match_in_any_order_in_any_field(
-    any_db: Database, log: Log, text: str, expected: set[str]
-) -> None:
-    assert names(log, any_db, unit_id=log.unit_id, text=text) == expected
+WORD_SEARCHES = [
+    ("alarm", {"overdue"}),
+    ("ALARM bed", {"overdue"}),
+    ("  risk   falls-risk  bed ", {"overdue"}),
+    ("patient alarm high", {"overdue"}),
+    ("alarm heparin", set()),
+    ("pod", {"overdue", "later"}),
+    ("POD c", {"later"}),
+    ("verify infusions weekend", {"escalated"}),
+    ("budget decision", {"escalated"}),
+    ("twice daily", {"resolved_late"}),
+    ("", {"overdue", "due_soon", "later", "escalated", "resolved_late", "closed"}),
+]
+
+
+def test_words_match_in_any_order_in_any_field(any_db: Database, log: Log) -> None:
+    wrong = search_mismatches(
+        WORD_SEARCHES, lambda text: names(log, any_db, unit_id=log.unit_id, text=text)
+    )
+    assert wrong == {}
 
 
 def test_search_finds_words_in_the_follow_up_notes(any_db: Database, log: Log) -> None:
@@ -277,22 +277,21 @@ def test_search_by_issue_number(any_db: Database, log: Log) -> None:
     assert names(log, any_db, unit_id=log.unit_id, text="99999999999") == set()
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("%", {"percent"}),
-        ("100%", {"percent"}),
-        ("_", {"underscore"}),
-        ("a_b", {"underscore"}),
-        ("\\", {"backslash"}),
-        ("C:\\Temp", {"backslash"}),
-        ("%_", set()),
-        ("'", {"quote"}),
-        ("o'brien", {"quote"}),
-    ],
-)
+WILDCARD_SEARCHES = [
+    ("%", {"percent"}),
+    ("100%", {"percent"}),
+    ("_", {"underscore"}),
+    ("a_b", {"underscore"}),
+    ("\\", {"backslash"}),
+    ("C:\\Temp", {"backslash"}),
+    ("%_", set()),
+    ("'", {"quote"}),
+    ("o'brien", {"quote"}),
+]
+
+
 def test_wildcards_typed_by_the_user_are_literal(
-    any_db: Database, unit: units.UnitInfo, make_issue: IssueMaker, text: str, expected: set[str]
+    any_db: Database, unit: units.UnitInfo, make_issue: IssueMaker
 ) -> None:
     ids = {
         "percent": make_issue("Only 100% of pumps checked").id,
@@ -302,26 +301,29 @@ def test_wildcards_typed_by_the_user_are_literal(
         "plain": make_issue("Nothing special here at all").id,
     }
     by_id = {v: k for k, v in ids.items()}
-    assert {by_id[i] for i in found(any_db, unit_id=unit.id, text=text)} == expected
+    wrong = search_mismatches(
+        WILDCARD_SEARCHES,
+        lambda text: {by_id[i] for i in found(any_db, unit_id=unit.id, text=text)},
+    )
+    assert wrong == {}
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("école", {"french"}),
-        ("ÉCOLE", {"french"}),
-        ("Zoë", {"french"}),
-        ("ZOË", {"french"}),
-        ("zoe", set()),
-        ("跌倒", {"chinese"}),
-        ("患者 夜间", {"chinese"}),
-        ("سقط", {"arabic"}),
-        ("🚑", {"emoji"}),
-        ("ΣΥΝΑΓΕΡΜ", {"greek"}),
-    ],
-)
+SCRIPT_SEARCHES = [
+    ("école", {"french"}),
+    ("ÉCOLE", {"french"}),
+    ("Zoë", {"french"}),
+    ("ZOË", {"french"}),
+    ("zoe", set()),
+    ("跌倒", {"chinese"}),
+    ("患者 夜间", {"chinese"}),
+    ("سقط", {"arabic"}),
+    ("🚑", {"emoji"}),
+    ("ΣΥΝΑΓΕΡΜ", {"greek"}),
+]
+
+
 def test_search_in_any_script_and_case(
-    any_db: Database, unit: units.UnitInfo, make_issue: IssueMaker, text: str, expected: set[str]
+    any_db: Database, unit: units.UnitInfo, make_issue: IssueMaker
 ) -> None:
     ids = {
         "french": make_issue("Élève infirmière de l'École: Zoë a signalé une chute").id,
@@ -331,7 +333,10 @@ def test_search_in_any_script_and_case(
         "greek": make_issue("Ο συναγερμός της κλίνης δεν ήταν ενεργός").id,
     }
     by_id = {v: k for k, v in ids.items()}
-    assert {by_id[i] for i in found(any_db, unit_id=unit.id, text=text)} == expected
+    wrong = search_mismatches(
+        SCRIPT_SEARCHES, lambda text: {by_id[i] for i in found(any_db, unit_id=unit.id, text=text)}
+    )
+    assert wrong == {}
 
 
 @settings(
@@ -358,30 +363,38 @@ def test_any_word_in_a_description_finds_it(
 
 def sort_value(row: issues.IssueRow, key: str) -> object:
     values = {
-        "category": row.category.lower(),
-        "owner": row.owner.lower(),
-        "location": row.location.lower(),
+        "category": row.category.lower() or None,
+        "owner": row.owner.lower() or None,
+        "location": row.location.lower() or None,
         "status": [s.value for s in issues.IssueStatus].index(row.status),
     }
     return values.get(key, getattr(row, key))
 
 
-@pytest.mark.parametrize("descending", [False, True])
-@pytest.mark.parametrize("key", issues.SORT_KEYS)
-def test_every_sort_key_in_both_directions_with_blanks_last(
-    any_db: Database, log: Log, key: str, descending: bool
-) -> None:
-    rows = issues.list_issues(
-        any_db, IssueQuery(unit_id=log.unit_id, sort=key, descending=descending)
-    ).rows
+def sort_problems(rows: list[issues.IssueRow], key: str, descending: bool) -> list[str]:
     values = [sort_value(r, key) for r in rows]
     present = [v for v in values if v is not None]
-    assert values == present + [None] * (len(values) - len(present)), values
-    assert present == sorted(present, reverse=descending)  # type: ignore[type-var]
+    problems = []
+    if values != present + [None] * (len(values) - len(present)):
+        problems.append(f"blanks not last: {values}")
+    if present != sorted(present, reverse=descending):  # type: ignore[type-var]
+        problems.append(f"out of order: {present}")
     # Ties fall back to the issue number, in the same direction.
     for a, b in zip(rows, rows[1:], strict=False):
-        if sort_value(a, key) == sort_value(b, key):
-            assert (a.number > b.number) == descending
+        if sort_value(a, key) == sort_value(b, key) and (a.number > b.number) != descending:
+            problems.append(f"tie of {a.number} and {b.number} in the wrong order")
+    return problems
+
+
+def test_every_sort_key_in_both_directions_with_blanks_last(any_db: Database, log: Log) -> None:
+    wrong = {}
+    for key in issues.SORT_KEYS:
+        for descending in (False, True):
+            query = IssueQuery(unit_id=log.unit_id, sort=key, descending=descending)
+            problems = sort_problems(issues.list_issues(any_db, query).rows, key, descending)
+            if problems:
+                wrong[(key, descending)] = problems
+    assert wrong == {}
 
 
 def test_sorting_by_an_unknown_column_is_refused(any_db: Database) -> None:
@@ -458,3 +471,32 @@ def test_an_empty_log_counts_zero(any_db: Database, unit: units.UnitInfo) -> Non
     assert (counts.open, counts.overdue, counts.due_soon, counts.needs_executive) == (0, 0, 0, 0)
     assert set(counts.by_status.values()) == {0}
     assert issues.list_issues(any_db, IssueQuery(unit_id=unit.id)).rows == []
+
+
+def test_odd_characters_in_the_search_box_are_harmless(
+    any_db: Database, unit: units.UnitInfo, make_issue: IssueMaker
+) -> None:
+    make_issue("Bed alarm not set")
+    for text in ["²", "#³", "x²", "½", "٣", "\x00", "bed\x00alarm", "\t\n"]:
+        page = issues.list_issues(any_db, IssueQuery(unit_id=unit.id, text=text))
+        assert page.total == len(page.rows), text
+
+
+def test_control_characters_separate_search_words(
+    any_db: Database, unit: units.UnitInfo, make_issue: IssueMaker
+) -> None:
+    wanted = make_issue("Bed alarm not set").id
+    assert found(any_db, unit_id=unit.id, text="alarm\x00bed") == {wanted}
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(text=st.text(max_size=30))
+def test_any_search_text_gives_an_answer_not_an_error(
+    any_db: Database, unit: units.UnitInfo, text: str
+) -> None:
+    page = issues.list_issues(any_db, IssueQuery(unit_id=unit.id, text=text, limit=5))
+    assert page.total >= len(page.rows)

@@ -267,6 +267,47 @@ def test_resolving_and_closing_set_the_dates_and_reopening_clears_them(
     assert (reopened.fields.date_resolved, reopened.date_closed) == (None, None)
 
 
+def test_only_a_resolved_or_closed_issue_has_a_date_resolved(
+    any_db: Database, make_issue: IssueMaker
+) -> None:
+    issue = make_issue(**COMPLETE)
+    message = (
+        "Only a resolved or closed issue has a date resolved; clear the date or change the status."
+    )
+    with pytest.raises(ValidationError) as on_edit:
+        issues.update_issue(
+            any_db,
+            issue.id,
+            replace(issue.fields, date_resolved=today()),
+            expected_version=issue.version,
+        )
+    assert problems(on_edit.value) == [("date_resolved", message)]
+    with pytest.raises(ValidationError) as on_create:
+        make_issue(date_resolved=today())
+    assert problems(on_create.value) == [("date_resolved", message)]
+    assert issues.get_issue(any_db, issue.id) == issue
+    # Reopening from the form, which still shows the old date, clears it.
+    closed = issues.change_status(any_db, issue.id, "closed")
+    reopened = issues.update_issue(
+        any_db,
+        issue.id,
+        closed.fields,
+        expected_version=closed.version,
+        status="open",
+        status_note="Came back.",
+    )
+    assert reopened.fields.date_resolved is None
+    # A resolved issue's date can be corrected.
+    resolved = issues.change_status(any_db, issue.id, "resolved")
+    corrected = issues.update_issue(
+        any_db,
+        issue.id,
+        replace(resolved.fields, date_resolved=today() - timedelta(days=1)),
+        expected_version=resolved.version,
+    )
+    assert corrected.fields.date_resolved == today() - timedelta(days=1)
+
+
 def test_a_date_resolved_typed_by_the_team_is_kept(
     any_db: Database, make_issue: IssueMaker
 ) -> None:
@@ -289,6 +330,55 @@ def test_closing_straight_from_open_and_blocked_sets_both_dates(
         issue = make_issue(status=status, **COMPLETE)
         closed = issues.change_status(any_db, issue.id, "closed")
         assert (closed.fields.date_resolved, closed.date_closed) == (today(), today())
+
+
+def test_a_change_recorded_after_the_fact_carries_its_own_day(
+    any_db: Database, make_issue: IssueMaker
+) -> None:
+    identified = today() - timedelta(days=10)
+    issue = make_issue(date_identified=identified, **COMPLETE)
+    resolved = issues.change_status(any_db, issue.id, "resolved", on=today() - timedelta(days=4))
+    assert resolved.fields.date_resolved == today() - timedelta(days=4)
+    assert resolved.notes[-1].note_date == today() - timedelta(days=4)
+    closed = issues.update_issue(
+        any_db,
+        issue.id,
+        resolved.fields,
+        expected_version=resolved.version,
+        status="closed",
+        status_date=today() - timedelta(days=2),
+    )
+    assert (closed.fields.date_resolved, closed.date_closed) == (
+        today() - timedelta(days=4),
+        today() - timedelta(days=2),
+    )
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [
+        (1, "The date of the change cannot be in the future."),
+        (-11, "The date of the change cannot be before the date the issue was identified."),
+    ],
+)
+def test_the_day_of_a_change_must_have_happened_since_the_issue_was_found(
+    any_db: Database, make_issue: IssueMaker, days: int, message: str
+) -> None:
+    issue = make_issue(date_identified=today() - timedelta(days=10))
+    with pytest.raises(ValidationError) as caught:
+        issues.change_status(any_db, issue.id, "in_progress", on=today() + timedelta(days=days))
+    assert problems(caught.value) == [("status_date", message)]
+    with pytest.raises(ValidationError) as from_form:
+        issues.update_issue(
+            any_db,
+            issue.id,
+            issue.fields,
+            expected_version=issue.version,
+            status="in_progress",
+            status_date=today() + timedelta(days=days),
+        )
+    assert problems(from_form.value) == [("status_date", message)]
+    assert issues.get_issue(any_db, issue.id) == issue
 
 
 def test_reopening_keeps_the_history_as_notes_and_audit(
@@ -515,10 +605,7 @@ def test_ranks_stay_one_to_n_whatever_the_team_does(
         every = issues.list_issues(
             any_db, issues.IssueQuery(unit_id=unit.id, include_archived=True)
         ).rows
-        details = {r.id: issues.get_issue(any_db, r.id) for r in every}
-        holders = [
-            d for d in details.values() if IssueStatus(d.status).is_active and not d.archived
-        ]
-        assert sorted(d.priority_rank or 0 for d in holders) == list(range(1, len(holders) + 1))
-        others = [d for d in details.values() if d not in holders]
-        assert all(d.priority_rank is None for d in others)
+        shown = {r.id for r in issues.list_issues(any_db, issues.IssueQuery(unit_id=unit.id)).rows}
+        holders = [r for r in every if IssueStatus(r.status).is_active and r.id in shown]
+        assert sorted(r.priority_rank or 0 for r in holders) == list(range(1, len(holders) + 1))
+        assert all(r.priority_rank is None for r in every if r not in holders)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -11,10 +12,12 @@ from builders import IssueMaker, Team, issue_fields
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sentences import assert_plain_sentence
+from sqlalchemy import text
 
 from cuspdesk.db import Database
 from cuspdesk.errors import ConflictError, NotFoundError, ValidationError
-from cuspdesk.services import issues, units
+from cuspdesk.models import SafetyIssue
+from cuspdesk.services import assessments, defects, issues, meetings, rounds, units
 from cuspdesk.services.audit import list_audit_events
 from cuspdesk.services.validation import today
 
@@ -160,8 +163,6 @@ def test_dates_identified_must_be_real_and_not_in_the_future(
 def test_links_must_point_at_this_units_records(
     any_db: Database, unit: units.UnitInfo, team: Team
 ) -> None:
-    from cuspdesk.services import rounds
-
     icu = units.create_unit(any_db, units.UnitFields(name="ICU"))
     their_round = rounds.create_round(any_db, icu.id, rounds.RoundFields(today()))
     their_aim = units.create_aim(any_db, icu.id, units.AimFields("Zero CLABSI"))
@@ -265,8 +266,6 @@ def test_any_printable_unicode_description_round_trips_exactly(
 def test_the_source_record_is_named_in_words(
     any_db: Database, unit: units.UnitInfo, make_issue: IssueMaker
 ) -> None:
-    from cuspdesk.services import assessments, defects, meetings, rounds
-
     day = today() - timedelta(days=5)
     rnd = rounds.create_round(any_db, unit.id, rounds.RoundFields(day, area="Pods A and B"))
     meeting = meetings.create_meeting(any_db, unit.id, meetings.MeetingFields(day))
@@ -391,8 +390,6 @@ def test_two_people_saving_at_the_same_moment_one_wins_one_is_told(
 
 def test_a_race_on_the_server_is_caught_by_the_version_column(pg_db: Database) -> None:
     """Two PostgreSQL sessions read version 1; the second UPDATE finds no row and is refused."""
-    from cuspdesk.models import SafetyIssue
-
     unit = units.create_unit(pg_db, units.UnitFields(name="ICU"))
     issue = issues.create_issue(pg_db, unit.id, issue_fields())
     with pytest.raises(ConflictError) as caught, pg_db.session() as slow:
@@ -495,12 +492,27 @@ def test_allowed_statuses_follow_the_transitions() -> None:
     assert issues.allowed_statuses("resolved") == ["open", "in_progress", "closed"]
 
 
+def wait_for_a_lock_wait(db: Database, seconds: float = 60) -> bool:
+    """True once some session of this database waits for a lock another one holds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        # A new transaction each time: PostgreSQL keeps one pg_stat_activity
+        # snapshot for the whole of a transaction.
+        with db.engine.connect() as watcher:
+            waiting = watcher.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()"
+                )
+            ).scalar()
+        if waiting:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_two_laptops_numbering_at_once_on_the_server_both_get_saved(pg_db: Database) -> None:
     """Another session holds issue 2 uncommitted; our save waits, clashes, then takes 3."""
-    from sqlalchemy import text
-
-    from cuspdesk.models import SafetyIssue
-
     unit = units.create_unit(pg_db, units.UnitFields(name="ICU"))
     issues.create_issue(pg_db, unit.id, issue_fields("First"))
     outcome: dict[str, object] = {}
@@ -518,19 +530,8 @@ def test_two_laptops_numbering_at_once_on_the_server_both_get_saved(pg_db: Datab
         other.flush()
         worker = threading.Thread(target=save)
         worker.start()
-        with pg_db.engine.connect() as watcher:
-            for _ in range(200):
-                waiting = watcher.execute(
-                    text(
-                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                        "AND datname = current_database()"
-                    )
-                ).scalar()
-                if waiting:
-                    break
-                threading.Event().wait(0.05)
-            assert waiting, "our save never reached the clash"
-    worker.join(30)
+        assert wait_for_a_lock_wait(pg_db), "our save never reached the clash"
+    worker.join(60)
     assert "error" not in outcome, outcome
     detail = outcome["detail"]
     assert isinstance(detail, issues.IssueDetail)

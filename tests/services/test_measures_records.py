@@ -243,6 +243,8 @@ def test_a_count_needs_its_value_and_no_number_may_be_negative_or_odd(
     with pytest.raises(ValidationError, match="The month must be between 1950 and 2100"):
         measures.set_point(any_db, count.id, date(1900, 1, 1), value=1)
     assert measures.set_point(any_db, count.id, date(2026, 3, 1), value=3).value == 3
+    # A count typed as a numerator is still the month's count.
+    assert measures.set_point(any_db, count.id, date(2026, 4, 1), numerator=2).value == 2
 
 
 def test_removing_a_month_keeps_what_it_was_in_the_audit(

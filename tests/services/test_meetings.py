@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from builders import Team
+from builders import Team, search_mismatches
 from sentences import assert_plain_sentence
 
 from cuspdesk.db import Database
@@ -281,20 +281,19 @@ def test_the_meeting_list_counts_who_came_and_the_actions(
     ]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("budget", {"percent"}),
-        ("budget 10%", {"percent"}),
-        ("10% BUDGET", {"percent"}),
-        ("%", {"percent"}),
-        ("_", {"underscore"}),
-        ("réunion", {"accent"}),
-        ("RÉUNION", {"accent"}),
-    ],
-)
+MEETING_SEARCHES = [
+    ("budget", {"percent"}),
+    ("budget 10%", {"percent"}),
+    ("10% BUDGET", {"percent"}),
+    ("%", {"percent"}),
+    ("_", {"underscore"}),
+    ("réunion", {"accent"}),
+    ("RÉUNION", {"accent"}),
+]
+
+
 def test_searching_meetings_takes_the_words_literally(
-    any_db: Database, unit: units.UnitInfo, text: str, expected: set[str]
+    any_db: Database, unit: units.UnitInfo
 ) -> None:
     ids = {
         "percent": meetings.create_meeting(
@@ -311,4 +310,8 @@ def test_searching_meetings_takes_the_words_literally(
         ).id,
     }
     by_id = {v: k for k, v in ids.items()}
-    assert {by_id[r.id] for r in meetings.list_meetings(any_db, unit.id, text=text)} == expected
+    wrong = search_mismatches(
+        MEETING_SEARCHES,
+        lambda text: {by_id[r.id] for r in meetings.list_meetings(any_db, unit.id, text=text)},
+    )
+    assert wrong == {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from builders import Team
+from builders import Team, search_mismatches
 from sentences import assert_plain_sentence
 
 from cuspdesk.db import Database
@@ -233,23 +233,20 @@ def test_the_round_list_counts_findings_and_what_is_still_open(
     assert rows[1] == rounds.RoundRow(older.id, DAY - timedelta(days=30), "Med room", "", 1, 2, 1)
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("med room", {"percent", "plain"}),
-        ("ROOM med", {"percent", "plain"}),
-        ("100%", {"percent"}),
-        ("%", {"percent"}),
-        ("_", {"underscore"}),
-        ("pumps", {"percent"}),
-        ("école", {"accent"}),
-        ("ÉCOLE", {"accent"}),
-        ("", {"percent", "plain", "underscore", "accent"}),
-    ],
-)
-def test_searching_rounds_takes_the_words_literally(
-    any_db: Database, unit: units.UnitInfo, text: str, expected: set[str]
-) -> None:
+ROUND_SEARCHES = [
+    ("med room", {"percent", "plain"}),
+    ("ROOM med", {"percent", "plain"}),
+    ("100%", {"percent"}),
+    ("%", {"percent"}),
+    ("_", {"underscore"}),
+    ("pumps", {"percent"}),
+    ("école", {"accent"}),
+    ("ÉCOLE", {"accent"}),
+    ("", {"percent", "plain", "underscore", "accent"}),
+]
+
+
+def test_searching_rounds_takes_the_words_literally(any_db: Database, unit: units.UnitInfo) -> None:
     ids = {
         "percent": rounds.create_round(
             any_db, unit.id, rounds.RoundFields(DAY, "Med room", notes="100% of pumps checked")
@@ -259,4 +256,8 @@ def test_searching_rounds_takes_the_words_literally(
         "accent": rounds.create_round(any_db, unit.id, rounds.RoundFields(DAY, "Salle d'école")).id,
     }
     by_id = {v: k for k, v in ids.items()}
-    assert {by_id[r.id] for r in rounds.list_rounds(any_db, unit.id, text=text)} == expected
+    wrong = search_mismatches(
+        ROUND_SEARCHES,
+        lambda text: {by_id[r.id] for r in rounds.list_rounds(any_db, unit.id, text=text)},
+    )
+    assert wrong == {}

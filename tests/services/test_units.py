@@ -10,7 +10,7 @@ from sentences import assert_plain_sentence
 
 from cuspdesk.db import Database
 from cuspdesk.errors import NotFoundError, ValidationError
-from cuspdesk.services import issues, units
+from cuspdesk.services import issues, measures, units
 from cuspdesk.services.audit import list_audit_events
 from cuspdesk.services.validation import today
 
@@ -480,3 +480,53 @@ def test_unit_dates_relative_to_today_are_fine(any_db: Database) -> None:
         any_db, units.UnitFields(name="New unit", cusp_start_date=today() + timedelta(days=30))
     )
     assert info.cusp_start_date == today() + timedelta(days=30)
+
+
+def test_a_role_must_come_from_the_roles_list(
+    any_db: Database, unit: units.UnitInfo, team: Team, categories: dict[str, int]
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        units.add_team_member(
+            any_db, unit.id, units.PersonFields("Ann Lee"), role_id=categories["falls"]
+        )
+    assert (caught.value.field, str(caught.value)) == ("role_id", "Choose a role from the list.")
+    assert "Ann Lee" not in [p.full_name for p in units.list_people(any_db)]
+    member = units.list_team(any_db, unit.id)[0]
+    with pytest.raises(ValidationError, match="Choose a role from the list."):
+        units.update_team_member(
+            any_db,
+            member.member_id,
+            units.PersonFields(member.full_name),
+            role_id=categories["falls"],
+            active=True,
+        )
+    with pytest.raises(NotFoundError, match="That list entry no longer exists."):
+        units.add_team_member(any_db, unit.id, units.PersonFields("Bo"), role_id=987654)
+
+
+def test_a_goal_reads_one_of_this_units_measures(any_db: Database, unit: units.UnitInfo) -> None:
+    icu = units.create_unit(any_db, units.UnitFields(name="ICU"))
+    theirs = measures.create_measure(any_db, icu.id, measures.MeasureFields("CLABSI"))
+    mine = measures.create_measure(any_db, unit.id, measures.MeasureFields("Falls"))
+    for measure_id in (theirs.id, 4242):
+        with pytest.raises(ValidationError) as caught:
+            units.create_aim(
+                any_db,
+                unit.id,
+                units.AimFields(
+                    "Zero harm",
+                    goals=[units.GoalFields("ok", mine.id), units.GoalFields("x", measure_id)],
+                ),
+            )
+        assert [(p.field, p.message) for p in caught.value.problems] == [
+            ("goals.2", "Goal 2's measure is not one of this unit's measures.")
+        ]
+    assert units.list_aims(any_db, unit.id) == []
+    aim = units.create_aim(
+        any_db, unit.id, units.AimFields("Zero harm", goals=[units.GoalFields("ok", mine.id)])
+    )
+    with pytest.raises(ValidationError, match="Goal 1's measure is not one of this unit's"):
+        units.update_aim(
+            any_db, aim.id, units.AimFields("Zero harm", goals=[units.GoalFields("x", theirs.id)])
+        )
+    assert units.list_aims(any_db, unit.id)[0].goals[0].measure_id == mine.id

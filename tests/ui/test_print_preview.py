@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from cuspdesk.db import Database
 from cuspdesk.services import defects, meetings, units
 from cuspdesk.services.demo import create_demo_unit
+from cuspdesk.services.issues import IssueQuery
 from cuspdesk.ui.context import AppContext
 from cuspdesk.ui.print_preview import PrintPreviewDialog, print_document
 
@@ -126,6 +127,16 @@ def test_every_document_kind_previews(qtbot: QtBot, context: AppContext, kind: s
     assert dialog.page_count() >= 1
     if kind == "tracking_log":
         assert dialog._first_page_is_landscape()
+
+
+def test_the_tracking_log_prints_what_the_screen_shows(qtbot: QtBot, context: AppContext) -> None:
+    print_document(None, context, "tracking_log", query=IssueQuery(statuses=["blocked"]))
+    dialog = _preview(qtbot)
+    assert dialog.document is not None
+    text = subprocess.run(
+        ["pdftotext", "-raw", "-", "-"], input=dialog.document.pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "status: Blocked" in " ".join(text.split())
 
 
 def test_a_record_that_is_gone_shows_a_sentence_not_a_crash(

@@ -33,7 +33,9 @@ class FieldErrors:
         self.fields[field] = (widget, label)
         return label
 
-    def show(self, error: ValidationError) -> None:
+    def show(self, error: ValidationError, *, as_you_type: bool = False) -> None:
+        """Show the problems; ``as_you_type`` keeps the focus where it is and skips the
+        "Not saved" banner unless a problem has no field to sit beside."""
         self.clear()
         unplaced: list[str] = []
         first: QWidget | None = None
@@ -49,6 +51,11 @@ class FieldErrors:
             label.show()
             widget.setAccessibleDescription(problem.message)
             first = first or widget
+        if as_you_type:
+            if unplaced:
+                self.banner.setText("\n".join(f"{WARNING_SIGN} {m}" for m in unplaced))
+                self.banner.show()
+            return
         count = len(error.problems)
         heading = (
             "Not saved: one thing needs fixing."

@@ -2,7 +2,8 @@
 
 The app's print preview and any other caller ask for a document by kind
 ("briefing", "summary", "tracking_log", "meeting", "defect") instead of knowing
-which service and which report module make each one.
+which service gathers and which report module lays out each one. It sits outside
+``cuspdesk/reports`` because the reports themselves never see the database.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ def _done(kind: str, title: str, unit_name: str, day: date, pdf: bytes) -> Print
 
 def suggested_file_name(title: str, unit_name: str, day: date) -> str:
     """``Pre-rounds briefing - 5 North Surgical ICU - 2026-11-24.pdf``, safe on every system."""
-    name = f"{title} - {unit_name} - {day.isoformat()}"
+    parts = [part.strip() for part in (title, unit_name) if part.strip()]
+    name = " - ".join([*parts, day.isoformat()])
     name = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "_", name).strip(" .")
     return (name[:150] or "CUSPDesk document") + ".pdf"

@@ -1,0 +1,118 @@
+"""The tracking log's search index: one case-folded text per issue, its fields and its notes.
+
+Searching 100,000 issues with ``LIKE`` over several columns and a notes subquery
+reads every row; one indexed text per issue answers in milliseconds (on SQLite
+the table is FTS5 with the trigram tokenizer, so ``LIKE '%word%'`` uses it). A
+session hook keeps it current for every issue or note saved through the ORM, in
+the same transaction; ``rebuild_search_index`` rebuilds it after bulk loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    delete,
+    event,
+    insert,
+    select,
+)
+from sqlalchemy.orm import Session, UOWTransaction
+
+from cuspdesk.db import CuspSession
+from cuspdesk.models import IssueNote, SafetyIssue
+from cuspdesk.services.text_search import contains_literal
+
+issue_search = Table(
+    "issue_search",
+    MetaData(),
+    Column("rowid", Integer, primary_key=True),
+    Column("body", Text, nullable=False),
+)
+
+_SEARCHED_FIELDS = ("description", "action_plan", "barriers", "location")
+
+
+def fold(text: str) -> str:
+    """The form both the index and the search words are kept in (SQL lower() agrees)."""
+    return text.lower()
+
+
+def _bodies(conn: Connection, issue_ids: Iterable[int]) -> dict[int, str]:
+    ids = sorted(set(issue_ids))
+    bodies: dict[int, list[str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for row in conn.execute(
+            select(
+                SafetyIssue.id, *(getattr(SafetyIssue, name) for name in _SEARCHED_FIELDS)
+            ).where(SafetyIssue.id.in_(chunk))
+        ):
+            bodies[row[0]] = [value or "" for value in row[1:]]
+        for issue_id, note in conn.execute(
+            select(IssueNote.issue_id, IssueNote.text).where(IssueNote.issue_id.in_(chunk))
+        ):
+            bodies.setdefault(issue_id, []).append(note)
+    return {issue_id: fold("\n".join(parts)) for issue_id, parts in bodies.items()}
+
+
+def refresh(conn: Connection, issue_ids: Iterable[int]) -> None:
+    """Rewrite the index rows of these issues from what is in the database now."""
+    ids = sorted(set(issue_ids))
+    if not ids:
+        return
+    bodies = _bodies(conn, ids)
+    for start in range(0, len(ids), 500):
+        conn.execute(delete(issue_search).where(issue_search.c.rowid.in_(ids[start : start + 500])))
+    if bodies:
+        conn.execute(
+            insert(issue_search),
+            [{"rowid": issue_id, "body": body} for issue_id, body in bodies.items()],
+        )
+
+
+def rebuild_search_index(conn: Connection) -> None:
+    """Index every issue again (after a migration or a bulk load)."""
+    conn.execute(delete(issue_search))
+    ids = list(conn.scalars(select(SafetyIssue.id)))
+    for start in range(0, len(ids), 5000):
+        refresh(conn, ids[start : start + 5000])
+
+
+def matches_word(word: str) -> ColumnElement[bool]:
+    """The issue's fields or notes contain ``word``, in any case, taken literally."""
+    return SafetyIssue.id.in_(
+        select(issue_search.c.rowid).where(contains_literal(issue_search.c.body, fold(word)))
+    )
+
+
+def _touched_issues(session: Session, _ctx: UOWTransaction, _instances: object) -> None:
+    if not isinstance(session, CuspSession):
+        return
+    pending: set[SafetyIssue | IssueNote] = session.info.setdefault("_search_pending", set())
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, SafetyIssue | IssueNote):
+            pending.add(obj)
+    for obj in session.deleted:
+        if isinstance(obj, IssueNote):
+            pending.add(obj)
+
+
+def _reindex(session: Session, _ctx: UOWTransaction) -> None:
+    if not isinstance(session, CuspSession):
+        return
+    pending: set[SafetyIssue | IssueNote] = session.info.pop("_search_pending", set())
+    ids = {obj.id if isinstance(obj, SafetyIssue) else obj.issue_id for obj in pending}
+    if ids:
+        refresh(session.connection(), ids)
+
+
+event.listen(CuspSession, "before_flush", _touched_issues)
+event.listen(CuspSession, "after_flush_postexec", _reindex)

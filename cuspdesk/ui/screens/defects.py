@@ -1,0 +1,18 @@
+"""Learning from defects screen: a placeholder until the real screen is merged."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from cuspdesk.ui.context import AppContext
+from cuspdesk.ui.screens.base import Screen
+
+
+class DefectsScreen(Screen):
+    key = "defects"
+    title = "Learning from defects"
+    record_kinds = ("defect",)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        QVBoxLayout(self).addWidget(QLabel("This screen is being built"))

@@ -1,0 +1,18 @@
+"""Meetings screen: a placeholder until the real screen is merged."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from cuspdesk.ui.context import AppContext
+from cuspdesk.ui.screens.base import Screen
+
+
+class MeetingsScreen(Screen):
+    key = "meetings"
+    title = "Meetings"
+    record_kinds = ("meeting",)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        QVBoxLayout(self).addWidget(QLabel("This screen is being built"))
