@@ -375,3 +375,12 @@ def test_any_single_line_name_round_trips_or_is_refused(any_db: Database, text: 
         return
     stored = next(p.full_name for p in units.list_people(any_db) if p.id == person.id)
     assert stored == text.strip()
+
+
+def test_a_pasted_page_in_a_search_box_is_cut_to_a_few_words() -> None:
+    """Each word is one more condition; a pasted page once kept PostgreSQL busy for minutes."""
+    from cuspdesk.services.text_search import MAX_SEARCH_WORDS, search_words
+
+    words = search_words(ONE_MB)
+    assert len(words) == MAX_SEARCH_WORDS
+    assert words == ONE_MB.split()[:MAX_SEARCH_WORDS]
