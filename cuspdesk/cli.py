@@ -162,7 +162,7 @@ def _print_document(args: argparse.Namespace, out: TextIO, kind: str, on: date |
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from cuspdesk.services.backup import check_database
 
-    db = _open(args, create=False, migrate=False)
+    db = _open(args)
     try:
         report = check_database(db)
     finally:

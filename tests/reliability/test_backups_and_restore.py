@@ -210,13 +210,6 @@ def test_cli_check_finds_orphans_and_a_lost_audit_guard(filled: Path) -> None:
     assert "audit trail has lost its protection" in err
 
 
-def test_cli_check_never_creates_a_database(tmp_path: Path) -> None:
-    missing = tmp_path / "typo.sqlite3"
-    code, _, err = run_cli("--db", str(missing), "check")
-    assert code == 1 and "There is no database" in err
-    assert not missing.exists()
-
-
 def test_a_damaged_database_names_the_backup_and_the_exact_command(filled: Path) -> None:
     db = open_database(filled)
     good = backup.backup_now(db)

@@ -159,15 +159,12 @@ def test_every_command_refuses_a_bad_file_and_leaves_it_alone(
     assert not list(tmp_path.glob("*.pdf"))
 
 
-def test_a_zero_byte_file_is_checked_as_empty_and_set_up_when_used(tmp_path: Path) -> None:
+def test_a_zero_byte_file_becomes_a_new_database(tmp_path: Path) -> None:
     empty = tmp_path / "empty.sqlite3"
     empty.write_bytes(b"")
-    code, out, err = run_cli("--db", str(empty), "check")  # a check never sets anything up
-    assert_refused_plainly(code, out, err)
-    assert empty.stat().st_size == 0
-    code, out, err = run_cli("--db", str(empty), "demo")
-    assert (code, err) == (0, "")
     code, out, err = run_cli("--db", str(empty), "check")
+    assert (code, err) == (0, "")
+    code, out, err = run_cli("--db", str(empty), "demo")
     assert (code, err) == (0, "")
 
 

@@ -103,7 +103,7 @@ def test_a_full_disk_refuses_the_save_and_loses_nothing(small_disk: Path) -> Non
             saved[issues.create_issue(db, unit.id, typed).id] = typed.description.strip()
     assert str(caught.value) == FULL_DISK_MESSAGE
     assert typed.description.startswith(f"Finding {len(saved)}:")  # the input is still there
-    assert len(saved) >= 3
+    assert len(saved) >= 1
 
     # Whatever room the refused save left, someone else's files now take.
     with contextlib.suppress(OSError), (small_disk / "more-files.bin").open("wb") as more:
