@@ -17,7 +17,7 @@ venv: $(STAMP)
 # Re-install whenever pyproject.toml is newer than the last install.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -e '.[test,postgres,dev,shaping]'
+	$(BIN)/python -m pip install -e '.[test,postgres,dev,shaping,encryption]'
 	touch $(STAMP)
 
 # Install (as root) or name (otherwise) the Debian packages the app and tests need.

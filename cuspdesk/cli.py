@@ -97,10 +97,24 @@ def _iso_date(text: str) -> date:
 # --- commands ------------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace) -> Database:
+def _open(args: argparse.Namespace, *, create: bool = True, migrate: bool = True) -> Database:
     from cuspdesk.db import open_database
+    from cuspdesk.errors import CorruptDatabaseError
 
-    return open_database(args.db)
+    try:
+        return open_database(args.db, create=create, migrate=migrate)
+    except CorruptDatabaseError as exc:
+        raise CorruptDatabaseError(f"{exc} {_recovery_advice(args.db)}".strip()) from exc
+
+
+def _recovery_advice(target: str | None) -> str:
+    """Name the newest good backup and the exact command that puts it back."""
+    from cuspdesk.services.backup import recovery_advice, sqlite_path
+
+    try:
+        return recovery_advice(sqlite_path(target or ""))
+    except CuspDeskError:
+        return ""
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -179,10 +193,9 @@ def cmd_restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     target = resolve_target(args.db)
     if is_url(target) and not target.startswith("sqlite"):
         raise CuspDeskError(PG_RESTORE_HINT)
-    db_path, safety = restore(target, args.file)
-    print(
-        f"Restored {db_path} from {args.file}; what it held before is kept in {safety}.", file=out
-    )
+    db_path, kept = restore(target, args.file)
+    before = f"; what it held before is kept in {kept}" if kept is not None else ""
+    print(f"Restored {db_path} from {args.file}{before}.", file=out)
     return EXIT_OK
 
 

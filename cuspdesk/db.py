@@ -10,6 +10,8 @@ plain sentence; the file is never changed on the way to an error.
 from __future__ import annotations
 
 import contextlib
+import errno
+import functools
 import getpass
 import os
 import sqlite3
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import platformdirs
 from alembic import command
@@ -29,6 +32,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
     DatabaseError,
+    DataError,
     IntegrityError,
     NoSuchModuleError,
     OperationalError,
@@ -47,6 +51,7 @@ from cuspdesk.errors import (
     NotADatabaseError,
     ReadOnlyDatabaseError,
     StorageError,
+    ValidationError,
 )
 
 ENV_VAR = "CUSPDESK_DB"
@@ -55,6 +60,13 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BACKUP_FOLDER_NAME = "cuspdesk-backups"
+# SQLAlchemy's driver name for SQLCipher (encrypted SQLite), from the optional extra.
+CIPHER_DRIVER = "pysqlcipher"
+CIPHER_MISSING = (
+    "Encrypted databases need CUSPDesk's SQLCipher support; install it with "
+    "pip install 'cuspdesk[encryption]'."
+)
+TOO_LARGE = "A number is too large for the database to look up or store."
 
 
 def data_dir() -> Path:
@@ -116,14 +128,18 @@ class Database:
         read_only: bool = False,
         read_only_reason: str = "",
         actor: Actor | None = None,
+        cipher_key: str | None = None,
     ) -> None:
         self.engine = engine
+        # The SQLCipher key of an encrypted file; backups are encrypted with it too.
+        self.cipher_key = cipher_key
         self.path = path
         self.read_only = read_only
         self.read_only_reason = read_only_reason
         self.actor = actor or Actor.current()
         self.migrated_from: str | None = None
         self.migration_backup: Path | None = None
+        self._file_identity: tuple[int, int] | None = None
         writer = engine.execution_options(cuspdesk_write=True) if self.is_sqlite else engine
         self._writer = sessionmaker(bind=writer, class_=CuspSession, expire_on_commit=False)
         self._reader = sessionmaker(bind=engine, class_=CuspSession, expire_on_commit=False)
@@ -149,6 +165,7 @@ class Database:
             raise ReadOnlyDatabaseError(
                 self.read_only_reason or "This database is open read-only, so nothing can be saved."
             )
+        self._check_file_is_still_there()
         session = self._writer()
         session.info["actor"] = self.actor
         try:
@@ -157,6 +174,9 @@ class Database:
         except CuspDeskError:
             session.rollback()
             raise
+        except OverflowError as exc:
+            session.rollback()
+            raise ValidationError(TOO_LARGE) from exc
         except SQLAlchemyError as exc:
             session.rollback()
             raise translate_error(exc) from exc
@@ -175,12 +195,96 @@ class Database:
             yield session
         except SQLAlchemyError as exc:
             raise translate_error(exc) from exc
+        except OverflowError as exc:  # an id or number beyond what the database holds
+            raise ValidationError(TOO_LARGE) from exc
         finally:
             session.rollback()
             session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def remember_file(self) -> None:
+        """Note which file this is, so a save can tell if it was deleted or swapped meanwhile."""
+        if self.path is not None:
+            self._file_identity = _identity(self.path)
+
+    def _check_file_is_still_there(self) -> None:
+        # SQLite keeps writing into a deleted file's inode and the save vanishes on close;
+        # refuse instead, while the form still holds what the person typed.
+        if self.path is None:
+            return
+        if self._file_identity is None:
+            self.remember_file()
+            return
+        if _identity(self.path) != self._file_identity:
+            raise StorageError(
+                f"The database file {self.path} was moved, deleted or replaced after it was "
+                "opened, so nothing was saved; put it back or reopen the database."
+            )
+
+
+# Filesystems where SQLite's locking and WAL index cannot be trusted.
+NETWORK_FILESYSTEMS = frozenset(
+    {"nfs", "nfs4", "cifs", "smb3", "smbfs", "afs", "ncpfs", "9p", "fuse.sshfs", "davfs"}
+)
+
+
+def network_drive_warning(path: Path, *, mounts: str | None = None) -> str | None:
+    """A sentence for the status bar when the database sits on a network drive, else None.
+
+    SQLite relies on file locks and shared memory that network drives do not
+    honour; a dropped connection or a second computer can lose saves there.
+    ``mounts`` (the text of /proc/self/mounts) is for tests.
+    """
+    text = str(path)
+    remote = text.startswith(("\\\\", "//"))
+    if not remote and os.name == "nt":
+        remote = _windows_drive_is_remote(path)
+    elif not remote:
+        remote = _linux_fs_type(path, mounts) in NETWORK_FILESYSTEMS
+    if not remote:
+        return None
+    return (
+        f"{path} is on a network drive: saves can fail if the connection drops, and two "
+        "computers must never open it at once. Keep the file on this computer, or use a "
+        "PostgreSQL server for a shared tracking log."
+    )
+
+
+def _linux_fs_type(path: Path, mounts: str | None) -> str:
+    if mounts is None:
+        try:
+            mounts = Path("/proc/self/mounts").read_text()
+        except OSError:
+            return ""
+    target = path.absolute().as_posix()
+    best, fstype = "", ""
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, fstype = point, fields[2]
+    return fstype
+
+
+def _windows_drive_is_remote(path: Path) -> bool:  # pragma: no cover - Windows only
+    import ctypes
+
+    drive = path.absolute().drive + "\\"
+    get_type = ctypes.windll.kernel32.GetDriveTypeW  # type: ignore[attr-defined]
+    return bool(get_type(drive) == 4)  # DRIVE_REMOTE
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
 
 
 def translate_error(exc: BaseException) -> CuspDeskError:
@@ -190,6 +294,12 @@ def translate_error(exc: BaseException) -> CuspDeskError:
             "Someone else changed this record after you opened it. Reload it to see their change."
         )
     message = str(getattr(exc, "orig", exc) or exc).lower()
+    if "out of range" in message and isinstance(exc, DataError):
+        return ValidationError(TOO_LARGE)
+    if "nul (0x00)" in message:
+        return ValidationError(
+            "The text contains an invisible NUL character; retype it or paste it as plain text."
+        )
     if "locked" in message or "busy" in message:
         return StorageError("The database is busy with another save; wait a moment and try again.")
     if "readonly" in message or "read-only" in message or "read only" in message:
@@ -238,7 +348,13 @@ def open_database(
             database = url.database or ""
             if database in ("", ":memory:"):
                 raise DatabaseOpenError("An in-memory database cannot hold a unit's records.")
-            return _open_sqlite(Path(database), read_only, create, migrate, actor)
+            key = url.password if url.get_driver_name() == CIPHER_DRIVER else None
+            if url.get_driver_name() == CIPHER_DRIVER and not key:
+                raise DatabaseOpenError(
+                    "An encrypted database needs its key: write it as "
+                    "sqlite+pysqlcipher://:KEY@/path/to/file.sqlite3."
+                )
+            return _open_sqlite(Path(database), read_only, create, migrate, actor, key)
         return _open_server(url, read_only, migrate, actor)
     return _open_sqlite(Path(resolved), read_only, create, migrate, actor)
 
@@ -281,13 +397,34 @@ def _open_server(url: URL, read_only: bool, migrate: bool, actor: Actor | None) 
 
 
 def _open_sqlite(
-    path: Path, read_only: bool, create: bool, migrate: bool, actor: Actor | None
+    path: Path,
+    read_only: bool,
+    create: bool,
+    migrate: bool,
+    actor: Actor | None,
+    cipher_key: str | None = None,
+) -> Database:
+    try:
+        return _open_sqlite_file(path, read_only, create, migrate, actor, cipher_key)
+    except OSError as exc:  # a name too long, a path through a file, a drive gone
+        raise DatabaseOpenError(f"{path} cannot be opened: {storage_reason(exc)}.") from None
+
+
+def _open_sqlite_file(
+    path: Path,
+    read_only: bool,
+    create: bool,
+    migrate: bool,
+    actor: Actor | None,
+    cipher_key: str | None,
 ) -> Database:
     path = path.expanduser()
     path = path.resolve() if path.exists() else path.absolute()
     shown = str(path)
     if path.is_dir():
         raise NotADatabaseError(f"{shown} is a folder, not a database file.")
+    if path.exists() and not path.is_file():
+        raise NotADatabaseError(f"{shown} is not an ordinary file, so it cannot hold a database.")
     exists = path.exists()
     if not exists:
         if read_only or not create:
@@ -301,7 +438,8 @@ def _open_sqlite(
                 f"A new database cannot be created in {path.parent}: the folder is read-only."
             )
     else:
-        _check_sqlite_header(path)
+        if cipher_key is None:  # an encrypted file has no readable header
+            _check_sqlite_header(path)
 
     reason = ""
     if exists and not read_only:
@@ -318,15 +456,28 @@ def _open_sqlite(
     elif read_only:
         reason = "This database was opened read-only, so changes cannot be saved."
 
-    engine = _sqlite_engine(path, read_only)
-    db = Database(engine, path=path, read_only=read_only, read_only_reason=reason, actor=actor)
+    engine = _sqlite_engine(path, read_only, cipher_key)
+    db = Database(
+        engine,
+        path=path,
+        read_only=read_only,
+        read_only_reason=reason,
+        actor=actor,
+        cipher_key=cipher_key,
+    )
     try:
         _quick_check(db)
         _bring_schema_up_to_date(db, migrate=migrate)
     except BaseException:
         engine.dispose()
         raise
+    db.remember_file()
     return db
+
+
+def _stuck_mid_save(path: Path) -> bool:
+    """A -wal file waiting to be replayed, in a folder where SQLite cannot write its index."""
+    return path.with_name(path.name + "-wal").exists() and not os.access(path.parent, os.W_OK)
 
 
 def _check_sqlite_header(path: Path) -> None:
@@ -343,22 +494,43 @@ def _check_sqlite_header(path: Path) -> None:
         raise CorruptDatabaseError(f"{path} is damaged (the file is cut short).")
 
 
-def _sqlite_engine(path: Path, read_only: bool) -> Engine:
+def read_only_uri(path: Path) -> str:
+    """An SQLite URI that opens ``path`` for reading only, whatever characters it holds.
+
+    ``#``, ``?`` and ``%`` in a folder name ("Unit #5") would otherwise cut the
+    path short and open a different file.
+    """
+    uri = f"file:{quote(path.absolute().as_posix(), safe='/:')}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-wal").exists():
+        # A WAL file needs its index (-shm) beside it, which a read-only folder
+        # cannot hold; with no -wal file nothing is mid-write, so read it as it is.
+        uri += "&immutable=1"
+    return uri
+
+
+def _sqlite_engine(path: Path, read_only: bool, cipher_key: str | None = None) -> Engine:
+    # URL.create takes the path as it is; a URL string would be parsed, and a
+    # "#" or "?" in a folder name would send the data to another file.
+    driver = f"sqlite+{CIPHER_DRIVER}" if cipher_key else "sqlite+pysqlite"
     if read_only:
-        url = f"sqlite+pysqlite:///file:{path.as_posix()}?mode=ro&uri=true"
-        if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-wal").exists():
-            # A WAL file needs its index (-shm) beside it, which a read-only folder
-            # cannot hold; with no -wal file nothing is mid-write, so read it as it is.
-            url += "&immutable=1"
+        url = URL.create(
+            driver, password=cipher_key, database=read_only_uri(path), query={"uri": "true"}
+        )
     else:
-        url = f"sqlite+pysqlite:///{path.as_posix()}"
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        url = URL.create(driver, password=cipher_key, database=str(path))
+    try:
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    except (NoSuchModuleError, ImportError):
+        raise DatabaseOpenError(CIPHER_MISSING) from None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # Take transaction control from pysqlite so BEGIN is ours (see _on_begin).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        if cipher_key:
+            # SQLCipher writes its own lines to stderr for a wrong key; ours say it better.
+            cursor.execute("PRAGMA cipher_log_level = NONE")
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
         if not read_only:
@@ -396,11 +568,22 @@ def _quick_check(db: Database) -> None:
             raise DatabaseOpenError(
                 f"{shown} is locked by another program; close it and try again."
             ) from None
+        if db.path is not None and _stuck_mid_save(db.path):
+            raise DatabaseOpenError(
+                f"{shown} was left in the middle of a save and its folder is read-only, so it "
+                "cannot be opened safely; copy the folder somewhere you can write to, or make "
+                "it writable, and open it again."
+            ) from None
         if "unable to open" in message or "readonly" in message:
             raise DatabaseOpenError(f"{shown} cannot be opened: {exc.orig}.") from None
         raise CorruptDatabaseError(f"{shown} is damaged and cannot be opened.") from None
     except DatabaseError as exc:
         message = str(exc.orig).lower()
+        if "not a database" in message and db.cipher_key:
+            raise NotADatabaseError(
+                f"{shown} could not be opened with that key: the key is wrong, or the file is "
+                "not an encrypted CUSPDesk database."
+            ) from None
         if "not a database" in message:
             raise NotADatabaseError(f"{shown} is not a CUSPDesk database.") from None
         raise CorruptDatabaseError(f"{shown} is damaged and cannot be opened.") from None
@@ -419,16 +602,21 @@ def alembic_config() -> Config:
     return config
 
 
+@functools.cache
+def _migration_scripts() -> ScriptDirectory:
+    """Read the migration files once per process; every open asks about them."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _migration_scripts().get_current_head()
     if head is None:
         raise RuntimeError("no migrations shipped")
     return head
 
 
 def known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+    return {rev.revision for rev in _migration_scripts().walk_revisions()}
 
 
 def current_revision(db: Database) -> str | None:
@@ -475,7 +663,9 @@ def _bring_schema_up_to_date(db: Database, *, migrate: bool) -> None:
             f"{shown} needs upgrading to this version of CUSPDesk, but it is read-only."
         )
     if current is not None and db.path is not None:
-        db.migration_backup = sqlite_backup(db.path, pre_migration_backup_path(db.path, current))
+        db.migration_backup = sqlite_backup(
+            db.path, pre_migration_backup_path(db.path, current), key=db.cipher_key
+        )
     _upgrade(db)
     db.migrated_from = current
 
@@ -525,23 +715,79 @@ def pre_migration_backup_path(db_path: Path, revision: str) -> Path:
     return backup_folder(db_path) / f"{db_path.stem}-before-upgrade-{revision}-{_stamp()}.sqlite3"
 
 
-def sqlite_backup(source: Path, dest: Path) -> Path:
-    """Copy a live SQLite database with the online backup API (safe while others write)."""
+def sqlite_backup(source: Path, dest: Path, *, key: str | None = None) -> Path:
+    """Copy a live SQLite database with the online backup API (safe while others write).
+
+    An encrypted database (``key``) is exported with SQLCipher into a copy
+    encrypted with the same key, inside one read transaction.
+    """
     partial = dest.with_name(dest.name + ".partial")
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
-        try:
-            out = sqlite3.connect(partial)
+        if key is not None:
+            _encrypted_copy(source, partial, key)
+        else:
+            src = sqlite3.connect(read_only_uri(source), uri=True)
             try:
-                src.backup(out)
+                out = sqlite3.connect(partial)
+                try:
+                    src.backup(out)
+                finally:
+                    out.close()
             finally:
-                out.close()
-        finally:
-            src.close()
+                src.close()
         os.replace(partial, dest)
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
             partial.unlink()
-        raise StorageError(f"The backup to {dest} could not be written: {exc}.") from exc
+        raise StorageError(
+            f"The backup to {dest} could not be written: {storage_reason(exc)}."
+        ) from exc
     return dest
+
+
+def _encrypted_copy(source: Path, dest: Path, key: str) -> None:
+    try:
+        import sqlcipher3
+    except ImportError:
+        raise StorageError(CIPHER_MISSING) from None
+    quoted = key.replace("'", "''")
+    conn = sqlcipher3.connect(read_only_uri(source), uri=True)
+    try:
+        conn.execute(f"PRAGMA key = '{quoted}'")
+        conn.execute("ATTACH DATABASE ? AS copy KEY ?", (str(dest), key))
+        conn.execute("SELECT sqlcipher_export('copy')")
+        conn.execute("DETACH DATABASE copy")
+    except sqlcipher3.Error as exc:
+        raise sqlite3.DatabaseError(str(exc)) from exc
+    finally:
+        conn.close()
+
+
+def storage_reason(exc: BaseException) -> str:
+    """Why a file could not be written, in a few plain words (no errno, no driver name)."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        reasons = {
+            errno.ENOSPC: "the disk is full",
+            errno.EDQUOT: "the disk quota is used up",
+            errno.EACCES: "permission denied",
+            errno.EPERM: "permission denied",
+            errno.EROFS: "the drive is read-only",
+            errno.EEXIST: "a file is in the way",
+            errno.ENOTDIR: "a file is in the way of the folder",
+            errno.ENOENT: "the folder is missing",
+            errno.EIO: "the drive reported an error",
+        }
+        return reasons.get(exc.errno, (exc.strerror or "it failed").lower())
+    message = str(exc).lower()
+    if "full" in message:
+        return "the disk is full"
+    if "readonly" in message or "read-only" in message:
+        return "the drive is read-only"
+    if "unable to open" in message:
+        return "the file could not be opened"
+    if "not a database" in message or "malformed" in message:
+        return "the database is damaged"
+    if "locked" in message or "busy" in message:
+        return "the database is busy"
+    return "the drive reported an error"

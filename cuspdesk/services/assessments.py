@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from cuspdesk.db import Database
 from cuspdesk.errors import ConflictError, NotFoundError, ValidationError
 from cuspdesk.models import AssessmentResponse, Choice, IssueSource, SafetyIssue, Unit
+from cuspdesk.services.access import require
+from cuspdesk.services.archiving import archive_record, clean_reason
 from cuspdesk.services.issues import IssueDetail, IssueFields, create_issue
 from cuspdesk.services.text_search import all_words_in
 from cuspdesk.services.validation import Checker
@@ -70,6 +72,7 @@ def _clean(session: Session, fields: AssessmentFields) -> AssessmentFields:
 
 
 def create_response(db: Database, unit_id: int, fields: AssessmentFields) -> AssessmentRow:
+    require(db, "records.edit")
     with db.session() as session:
         if session.get(Unit, unit_id) is None:
             raise NotFoundError("That unit no longer exists.")
@@ -90,6 +93,7 @@ def create_response(db: Database, unit_id: int, fields: AssessmentFields) -> Ass
 def update_response(
     db: Database, response_id: int, fields: AssessmentFields, *, expected_version: int
 ) -> AssessmentRow:
+    require(db, "records.edit")
     with db.session() as session:
         response = _get(session, response_id)
         if response.version != expected_version:
@@ -109,6 +113,7 @@ def update_response(
 
 def categorise(db: Database, response_ids: Sequence[int], category_id: int | None) -> None:
     """Give several responses the same category at once."""
+    require(db, "records.edit")
     with db.session() as session:
         if category_id is not None:
             category = session.get(Choice, category_id)
@@ -165,6 +170,7 @@ def convert_to_issue(
     db: Database, unit_id: int, response_ids: Sequence[int], data: IssueFields
 ) -> IssueDetail:
     """Turn one or several responses into one tracking-log issue, linked both ways."""
+    require(db, "records.edit")
     if not response_ids:
         raise ValidationError("Choose at least one response to turn into an issue.")
     data = replace(data, source=IssueSource.ASSESSMENT.value)
@@ -201,3 +207,13 @@ def _row_from(response: AssessmentResponse, category: str, number: int | None) -
         issue_id=response.issue_id,
         issue_number=number,
     )
+
+
+def archive_response(db: Database, response_id: int, reason: str) -> None:
+    """Take a staff safety assessment response out of the lists."""
+    require(db, "records.edit")
+    cleaned = clean_reason(reason)
+    with db.session() as session:
+        archive_record(
+            session, AssessmentResponse, response_id, cleaned, "That response no longer exists."
+        )

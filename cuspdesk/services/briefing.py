@@ -32,7 +32,7 @@ from cuspdesk.services.chart import (
     describe_signals,
 )
 from cuspdesk.services.measure_charts import chart_for_measure
-from cuspdesk.services.validation import today
+from cuspdesk.services.validation import Checker, today
 
 TOP_CONCERNS = 5
 OPEN_ISSUES_SHOWN = 4
@@ -279,6 +279,9 @@ class DefectFormData:
 def gather_briefing(db: Database, unit_id: int, on: date | None = None) -> BriefingData:
     """Everything the pre-rounds briefing prints, as of ``on`` (default today)."""
     when = on or today()
+    check = Checker()
+    check.date_in_range("date", "The briefing date", when, required=True)
+    check.raise_if_any()
     unit = units.get_unit(db, unit_id)
     since = _since_last_meeting(db, unit_id, when)
     active = issues.list_issues(

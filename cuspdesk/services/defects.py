@@ -22,6 +22,8 @@ from cuspdesk.models import (
     Unit,
     utcnow,
 )
+from cuspdesk.services.access import require
+from cuspdesk.services.archiving import archive_record, clean_reason
 from cuspdesk.services.findings import FindingFields, create_findings
 from cuspdesk.services.rounds import FindingSummary
 from cuspdesk.services.text_search import all_words_in
@@ -174,6 +176,7 @@ def create_review(
     db: Database, unit_id: int, fields: DefectFields, actions: Sequence[FindingFields] = ()
 ) -> DefectDetail:
     """Save a review; its risk-reducing actions become tracking-log issues with owners."""
+    require(db, "records.edit")
     clean = _clean(fields)
     with db.session() as session:
         if session.get(Unit, unit_id) is None:
@@ -203,6 +206,7 @@ def update_review(
     expected_version: int,
     new_actions: Sequence[FindingFields] = (),
 ) -> DefectDetail:
+    require(db, "records.edit")
     clean = _clean(fields)
     with db.session() as session:
         review = _get(session, review_id)
@@ -317,3 +321,13 @@ def _detail(session: Session, review: DefectReview) -> DefectDetail:
         ),
         actions=tuple(FindingSummary(i.id, i.number, i.description, i.status) for i in issues),
     )
+
+
+def archive_review(db: Database, review_id: int, reason: str) -> None:
+    """Take a defect review out of the lists (its actions stay in the tracking log)."""
+    require(db, "records.edit")
+    cleaned = clean_reason(reason)
+    with db.session() as session:
+        archive_record(
+            session, DefectReview, review_id, cleaned, "That defect review no longer exists."
+        )

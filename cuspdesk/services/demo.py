@@ -22,7 +22,9 @@ from cuspdesk.errors import ValidationError
 from cuspdesk.models import Unit
 from cuspdesk.resources import resource_path
 from cuspdesk.services import assessments, defects, issues, measures, meetings, rounds, units
+from cuspdesk.services.access import require
 from cuspdesk.services.findings import FindingFields
+from cuspdesk.services.validation import Checker
 from cuspdesk.services.validation import today as _today
 
 DEMO_UNIT_NAME = "5 North Surgical ICU"
@@ -62,7 +64,11 @@ def _sample() -> _Sample:
 
 def create_demo_unit(db: Database, *, today: date | None = None) -> units.UnitInfo:
     """Add the sample unit with a year of records; refuses if it is already there."""
+    require(db, "unit.manage")
     now = today or _today()
+    check = Checker()
+    check.date_in_range("date", "The sample unit's date", now, required=True)
+    check.raise_if_any()
     with db.reader() as session:
         if session.scalar(select(Unit.id).where(Unit.name == DEMO_UNIT_NAME)) is not None:
             raise ValidationError(

@@ -38,6 +38,7 @@ from cuspdesk.models import (
     utcnow,
 )
 from cuspdesk.models.base import new_uuid
+from cuspdesk.services.access import require
 from cuspdesk.services.issue_search import matches_word
 from cuspdesk.services.text_search import search_words
 from cuspdesk.services.validation import Checker, today
@@ -525,6 +526,7 @@ def create_issue(
     assessment_ids: Sequence[int] = (),
 ) -> IssueDetail:
     """Add an issue to the log, at the bottom of the priority order."""
+    require(db, "issues.edit")
     for attempt in range(3):
         try:
             with db.session() as session:
@@ -544,6 +546,7 @@ def create_issue_in(
     session: Session, unit_id: int, data: IssueFields, *, status: str = IssueStatus.OPEN.value
 ) -> SafetyIssue:
     """Create inside a caller's transaction (rounds, meetings and reviews add findings this way)."""
+    require(session, "issues.edit")
     unit = session.get(Unit, unit_id)
     if unit is None:
         raise NotFoundError("That unit no longer exists.")
@@ -620,6 +623,7 @@ def update_issue(
     ``expected_version`` is the version the form was opened at: if someone else
     saved meanwhile, nothing is written and ``ConflictError`` carries both versions.
     """
+    require(db, "issues.edit")
     with db.session() as session:
         issue = _get_issue(session, issue_id)
         if issue.version != expected_version:
@@ -778,6 +782,7 @@ def change_status(
 
     ``on`` is the day the change happened, for changes recorded after the fact.
     """
+    require(db, "issues.edit")
     with db.session() as session:
         issue = _get_issue(session, issue_id)
         if expected_version is not None and issue.version != expected_version:
@@ -816,6 +821,7 @@ def change_status_many(
 
 def add_note(db: Database, issue_id: int, text: str, on: date | None = None) -> NoteInfo:
     """Add a dated follow-up note to an issue's history."""
+    require(db, "issues.comment")
     check = Checker()
     cleaned = check.text("note", "The note", text, required=True)
     when = check.date_in_range("note_date", "The note date", on or today(), required=True)
@@ -831,6 +837,7 @@ def add_note(db: Database, issue_id: int, text: str, on: date | None = None) -> 
 
 def archive_issue(db: Database, issue_id: int, reason: str) -> None:
     """Take an issue out of the log without deleting it; the reason is kept."""
+    require(db, "issues.edit")
     check = Checker()
     reason = check.text("reason", "The reason", reason, required=True, limit=2000)
     check.raise_if_any()
@@ -844,6 +851,7 @@ def archive_issue(db: Database, issue_id: int, reason: str) -> None:
 
 
 def restore_issue(db: Database, issue_id: int) -> IssueDetail:
+    require(db, "issues.edit")
     with db.session() as session:
         issue = _get_issue(session, issue_id)
         issue.archived_at = None
@@ -858,6 +866,7 @@ def restore_issue(db: Database, issue_id: int) -> IssueDetail:
 
 def move_rank(db: Database, issue_id: int, new_rank: int) -> None:
     """Put an active issue at ``new_rank`` (1 = top) and shift the others to make room."""
+    require(db, "issues.edit")
     with db.session() as session:
         issue = _get_issue(session, issue_id)
         old = issue.priority_rank
@@ -902,6 +911,7 @@ def move_rank(db: Database, issue_id: int, new_rank: int) -> None:
 
 def reorder_ranks(db: Database, unit_id: int, issue_ids_in_order: Sequence[int]) -> None:
     """Give the listed active issues ranks 1..n in that order (a drag on the board)."""
+    require(db, "issues.edit")
     with db.session() as session:
         active = session.scalars(
             select(SafetyIssue).where(

@@ -26,6 +26,8 @@ from cuspdesk.models import (
     utcnow,
 )
 from cuspdesk.models.base import new_uuid
+from cuspdesk.services.access import require
+from cuspdesk.services.archiving import archive_record, clean_reason
 from cuspdesk.services.measure_values import MEASURE_UNITS, period_value
 from cuspdesk.services.validation import Checker
 
@@ -230,6 +232,7 @@ def _apply(measure: Measure, clean: MeasureFields) -> None:
 
 
 def create_measure(db: Database, unit_id: int, fields: MeasureFields) -> MeasureInfo:
+    require(db, "records.edit")
     with db.session() as session:
         if session.get(Unit, unit_id) is None:
             raise NotFoundError("That unit no longer exists.")
@@ -245,6 +248,7 @@ def create_measure(db: Database, unit_id: int, fields: MeasureFields) -> Measure
 def update_measure(
     db: Database, measure_id: int, fields: MeasureFields, *, expected_version: int
 ) -> MeasureInfo:
+    require(db, "records.edit")
     with db.session() as session:
         measure = _get(session, measure_id)
         if measure.version != expected_version:
@@ -333,6 +337,7 @@ def set_point(
     note: str = "",
 ) -> PointInfo:
     """Enter or correct one period's data (periods are months: any day means its month)."""
+    require(db, "records.edit")
     with db.session() as session:
         measure = _get(session, measure_id)
         return _set_point(session, measure, period, numerator, denominator, value, note)
@@ -404,6 +409,7 @@ def set_points(db: Database, measure_id: int, entries: Sequence[PointEntry]) -> 
     A month that already has data keeps its note and its exclusion; only the
     figures change. Returns how many months were written.
     """
+    require(db, "records.edit")
     with db.session() as session:
         measure = _get(session, measure_id)
         session.info["audit_summary"] = f"Imported {len(entries)} months of data"
@@ -427,9 +433,11 @@ def set_points(db: Database, measure_id: int, entries: Sequence[PointEntry]) -> 
         return len(entries)
 
 
-def remove_point(db: Database, measure_id: int, period: date) -> None:
-    """Remove one month's data (entered by mistake); the audit keeps what it was."""
+def remove_point(db: Database, measure_id: int, period: date, reason: str = "") -> None:
+    """Remove one month's data (entered by mistake); the audit keeps what it was, and why."""
+    require(db, "records.edit")
     with db.session() as session:
+        session.info["audit_summary"] = reason.strip()
         point = session.scalar(
             select(MeasurePoint).where(
                 MeasurePoint.measure_id == measure_id, MeasurePoint.period == month_start(period)
@@ -444,6 +452,7 @@ def exclude_point(
     db: Database, measure_id: int, period: date, *, excluded: bool, reason: str = ""
 ) -> PointInfo:
     """Leave a month out of the centre line and limits (with a reason), or put it back."""
+    require(db, "records.edit")
     check = Checker()
     reason = check.text("exclude_reason", "The reason", reason, required=excluded, limit=2000)
     check.raise_if_any()
@@ -494,6 +503,7 @@ def add_annotation(
     db: Database, measure_id: int, on_date: date, text: str, kind: str = "pdsa"
 ) -> AnnotationInfo:
     """Mark a PDSA cycle or intervention on the chart."""
+    require(db, "records.edit")
     check = Checker()
     check.date_in_range("on_date", "The date", on_date, required=True)
     cleaned = check.text("text", "The annotation", text, required=True, limit=300)
@@ -524,6 +534,7 @@ def set_baseline(
     db: Database, measure_id: int, first_period: date, last_period: date, reason: str
 ) -> BaselineInfo:
     """Freeze the centre line and limits on a span of months; the old baseline is kept."""
+    require(db, "records.edit")
     check = Checker()
     reason = check.text("reason", "The reason", reason, required=True, limit=2000)
     check.date_in_range("first_period", "The first month", first_period, required=True)
@@ -569,6 +580,7 @@ def set_baseline(
 
 def clear_baseline(db: Database, measure_id: int, reason: str) -> None:
     """Unfreeze: limits are computed from all the data again. The reason is recorded."""
+    require(db, "records.edit")
     check = Checker()
     reason = check.text("reason", "The reason", reason, required=True, limit=2000)
     check.raise_if_any()
@@ -611,3 +623,11 @@ def _baseline_info(baseline: MeasureBaseline) -> BaselineInfo:
         created_by=baseline.created_by,
         active=baseline.superseded_at is None,
     )
+
+
+def archive_measure(db: Database, measure_id: int, reason: str) -> None:
+    """Take a measure off the charts and lists; its data is kept."""
+    require(db, "records.edit")
+    cleaned = clean_reason(reason)
+    with db.session() as session:
+        archive_record(session, Measure, measure_id, cleaned, "That measure no longer exists.")

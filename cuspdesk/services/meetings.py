@@ -23,6 +23,8 @@ from cuspdesk.models import (
     Unit,
     utcnow,
 )
+from cuspdesk.services.access import require
+from cuspdesk.services.archiving import archive_record, clean_reason
 from cuspdesk.services.findings import FindingFields, create_findings
 from cuspdesk.services.rounds import FindingSummary
 from cuspdesk.services.text_search import all_words_in
@@ -186,6 +188,7 @@ def create_meeting(
     db: Database, unit_id: int, fields: MeetingFields, actions: Sequence[FindingFields] = ()
 ) -> MeetingDetail:
     """Save a meeting; the new actions agreed at it become tracking-log issues."""
+    require(db, "records.edit")
     with db.session() as session:
         if session.get(Unit, unit_id) is None:
             raise NotFoundError("That unit no longer exists.")
@@ -215,6 +218,7 @@ def update_meeting(
     expected_version: int,
     new_actions: Sequence[FindingFields] = (),
 ) -> MeetingDetail:
+    require(db, "records.edit")
     with db.session() as session:
         meeting = _get(session, meeting_id)
         if meeting.version != expected_version:
@@ -319,3 +323,11 @@ def _detail(session: Session, meeting: Meeting) -> MeetingDetail:
         ),
         actions=tuple(FindingSummary(i.id, i.number, i.description, i.status) for i in issues),
     )
+
+
+def archive_meeting(db: Database, meeting_id: int, reason: str) -> None:
+    """Take a meeting out of the lists (its actions stay in the tracking log)."""
+    require(db, "records.edit")
+    cleaned = clean_reason(reason)
+    with db.session() as session:
+        archive_record(session, Meeting, meeting_id, cleaned, "That meeting no longer exists.")

@@ -13,6 +13,8 @@ from cuspdesk.db import Database
 from cuspdesk.errors import ConflictError, NotFoundError
 from cuspdesk.models import IssueSource, Person, RoundParticipant, SafetyIssue, SafetyRound, Unit
 from cuspdesk.models import utcnow as _utcnow
+from cuspdesk.services.access import require
+from cuspdesk.services.archiving import archive_record, clean_reason
 from cuspdesk.services.findings import FindingFields, create_findings
 from cuspdesk.services.text_search import all_words_in
 from cuspdesk.services.validation import Checker
@@ -88,6 +90,7 @@ def create_round(
     db: Database, unit_id: int, fields: RoundFields, findings: Sequence[FindingFields] = ()
 ) -> RoundDetail:
     """Save a round and its findings together; each finding becomes a tracking-log issue."""
+    require(db, "rounds.edit")
     with db.session() as session:
         if session.get(Unit, unit_id) is None:
             raise NotFoundError("That unit no longer exists.")
@@ -123,6 +126,7 @@ def update_round(
     expected_version: int,
     new_findings: Sequence[FindingFields] = (),
 ) -> RoundDetail:
+    require(db, "rounds.edit")
     with db.session() as session:
         rnd = _get(session, round_id)
         if rnd.version != expected_version:
@@ -230,3 +234,13 @@ def _detail(session: Session, rnd: SafetyRound) -> RoundDetail:
         participant_names=names,
         findings=tuple(FindingSummary(i.id, i.number, i.description, i.status) for i in issues),
     )
+
+
+def archive_round(db: Database, round_id: int, reason: str) -> None:
+    """Take a round out of the lists (its findings stay in the tracking log)."""
+    require(db, "rounds.edit")
+    cleaned = clean_reason(reason)
+    with db.session() as session:
+        archive_record(
+            session, SafetyRound, round_id, cleaned, "That safety round no longer exists."
+        )

@@ -12,14 +12,18 @@ from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import QueryableAttribute
 
 LIKE_ESCAPE = "\\"
+MAX_SEARCH_WORDS = 12
 
 
 def search_words(text: str) -> list[str]:
     """The words of a search box, split on white space and invisible control characters.
 
-    A pasted NUL would otherwise reach PostgreSQL, which refuses it in text.
+    A pasted NUL would otherwise reach PostgreSQL, which refuses it in text. Only
+    the first ``MAX_SEARCH_WORDS`` count: a pasted page would otherwise become
+    hundreds of conditions that keep PostgreSQL busy for minutes.
     """
-    return [word for word in re.split(r"[\s\x00-\x1f\x7f]+", text) if word]
+    words = [word for word in re.split(r"[\s\x00-\x1f\x7f]+", text) if word]
+    return words[:MAX_SEARCH_WORDS]
 
 
 def _pattern(word: str) -> str:

@@ -25,6 +25,8 @@ from cuspdesk.models import (
     Unit,
     utcnow,
 )
+from cuspdesk.services.access import require
+from cuspdesk.services.archiving import archive_record, clean_reason
 from cuspdesk.services.validation import Checker, today
 
 CATEGORY_LIST = "category"
@@ -226,6 +228,7 @@ def _check_unit(session: Session, fields: UnitFields, unit_id: int | None) -> Un
 
 
 def create_unit(db: Database, fields: UnitFields) -> UnitInfo:
+    require(db, "unit.manage")
     with db.session() as session:
         clean = _check_unit(session, fields, None)
         ensure_default_lists(session)
@@ -243,6 +246,7 @@ def create_unit(db: Database, fields: UnitFields) -> UnitInfo:
 
 
 def update_unit(db: Database, unit_id: int, fields: UnitFields) -> UnitInfo:
+    require(db, "unit.manage")
     with db.session() as session:
         unit = _get_unit(session, unit_id)
         clean = _check_unit(session, fields, unit_id)
@@ -291,6 +295,7 @@ def find_unit(db: Database, name: str | None) -> UnitInfo:
 
 
 def archive_unit(db: Database, unit_id: int, reason: str) -> None:
+    require(db, "unit.manage")
     check = Checker()
     reason = check.text("reason", "The reason", reason, required=True, limit=2000)
     check.raise_if_any()
@@ -356,6 +361,7 @@ def list_choices(
 def add_choice(
     db: Database, list_name: str, label: str, *, unit_id: int | None = None
 ) -> ChoiceInfo:
+    require(db, "unit.manage")
     _check_list_name(list_name)
     check = Checker()
     label = check.name("label", "The name", label)
@@ -373,6 +379,7 @@ def add_choice(
 
 
 def rename_choice(db: Database, choice_id: int, label: str) -> ChoiceInfo:
+    require(db, "unit.manage")
     check = Checker()
     label = check.name("label", "The name", label)
     check.raise_if_any()
@@ -386,6 +393,7 @@ def rename_choice(db: Database, choice_id: int, label: str) -> ChoiceInfo:
 
 def set_choice_active(db: Database, choice_id: int, active: bool) -> ChoiceInfo:
     """Retire an entry from the pick lists; records that use it keep it."""
+    require(db, "unit.manage")
     with db.session() as session:
         choice = _get_choice(session, choice_id)
         choice.active = active
@@ -395,6 +403,7 @@ def set_choice_active(db: Database, choice_id: int, active: bool) -> ChoiceInfo:
 
 def move_choice(db: Database, choice_id: int, offset: int) -> None:
     """Move an entry up (negative) or down (positive) in its list."""
+    require(db, "unit.manage")
     with db.session() as session:
         choice = _get_choice(session, choice_id)
         siblings = list(
@@ -469,6 +478,7 @@ def _person_info(person: Person) -> PersonInfo:
 
 
 def create_person(db: Database, fields: PersonFields) -> PersonInfo:
+    require(db, "unit.manage")
     clean = _clean_person(fields)
     with db.session() as session:
         person = Person(full_name=clean.full_name, title=clean.title, contact=clean.contact)
@@ -478,6 +488,7 @@ def create_person(db: Database, fields: PersonFields) -> PersonInfo:
 
 
 def update_person(db: Database, person_id: int, fields: PersonFields) -> PersonInfo:
+    require(db, "unit.manage")
     clean = _clean_person(fields)
     with db.session() as session:
         person = session.get(Person, person_id)
@@ -510,7 +521,11 @@ def add_team_member(
     joined_on: date | None = None,
 ) -> MemberInfo:
     """Put a person on the unit's team, creating the person unless ``person_id`` is given."""
+    require(db, "unit.manage")
     clean = _clean_person(fields) if person_id is None else None
+    check = Checker()
+    check.date_in_range("joined_on", "The date they joined", joined_on)
+    check.raise_if_any()
     with db.session() as session:
         _get_unit(session, unit_id)
         if role_id is not None:
@@ -543,6 +558,7 @@ def add_team_member(
 def update_team_member(
     db: Database, member_id: int, fields: PersonFields, *, role_id: int | None, active: bool
 ) -> MemberInfo:
+    require(db, "unit.manage")
     clean = _clean_person(fields)
     with db.session() as session:
         member = session.get(TeamMember, member_id)
@@ -596,6 +612,7 @@ def assign_executive_partner(
     db: Database, unit_id: int, person_id: int, start_date: date | None = None
 ) -> ExecutivePartnerInfo:
     """Make a person the unit's executive partner; the previous one's term ends the day before."""
+    require(db, "unit.manage")
     start = start_date or today()
     check = Checker()
     check.date_in_range("start_date", "The start date", start)
@@ -708,6 +725,7 @@ def _aim_info(aim: StrategicAim) -> AimInfo:
 
 
 def create_aim(db: Database, unit_id: int, fields: AimFields) -> AimInfo:
+    require(db, "unit.manage")
     clean = _clean_aim(fields)
     with db.session() as session:
         _get_unit(session, unit_id)
@@ -731,6 +749,7 @@ def create_aim(db: Database, unit_id: int, fields: AimFields) -> AimInfo:
 
 
 def update_aim(db: Database, aim_id: int, fields: AimFields) -> AimInfo:
+    require(db, "unit.manage")
     clean = _clean_aim(fields)
     with db.session() as session:
         aim = session.get(StrategicAim, aim_id)
@@ -784,3 +803,19 @@ def list_aims(db: Database, unit_id: int) -> list[AimInfo]:
             .order_by(StrategicAim.position, StrategicAim.id)
         )
         return [_aim_info(a) for a in aims]
+
+
+def archive_person(db: Database, person_id: int, reason: str) -> None:
+    """Take a person out of the pick lists; the records that name them keep the name."""
+    require(db, "unit.manage")
+    cleaned = clean_reason(reason)
+    with db.session() as session:
+        archive_record(session, Person, person_id, cleaned, "That person is no longer listed.")
+
+
+def archive_aim(db: Database, aim_id: int, reason: str) -> None:
+    """Take a strategic aim out of the lists; issues that served it keep the link."""
+    require(db, "unit.manage")
+    cleaned = clean_reason(reason)
+    with db.session() as session:
+        archive_record(session, StrategicAim, aim_id, cleaned, "That aim no longer exists.")

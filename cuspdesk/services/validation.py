@@ -60,6 +60,9 @@ class Checker:
                 f"{label} contains invisible control characters (such as NUL); "
                 "retype it or paste it as plain text.",
             )
+            # The save is refused, but checks that look the text up (is the name
+            # taken?) still run; PostgreSQL cannot even look up a NUL.
+            cleaned = _CONTROL.sub("", cleaned)
         if len(cleaned) > limit:
             self.add(
                 field,
@@ -147,7 +150,7 @@ def parse_date(text: str, label: str = "The date", field: str | None = None) -> 
         return date.fromisoformat(cleaned)
     except ValueError:
         pass
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", cleaned):
         raise ValidationError(f"{label} {cleaned} does not exist on the calendar.", field)
     raise ValidationError(f"{label} must be written as YYYY-MM-DD, for example 2026-03-31.", field)
 

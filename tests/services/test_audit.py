@@ -36,8 +36,12 @@ def count_all(db: Database) -> int:
 
 @pytest.fixture
 def manager(any_db: Database) -> Actor:
-    """Changes in these tests are made as a named nurse manager."""
-    any_db.actor = Actor("d.reyes", "nurse_manager")
+    """Changes in these tests are made by a named person in the team leader's role.
+
+    (The team leader may make every change these tests make; what each role may
+    do is tested in test_access.py.)
+    """
+    any_db.actor = Actor("d.reyes", "champion")
     return any_db.actor
 
 
@@ -53,7 +57,7 @@ def test_creating_an_issue_records_who_when_and_what(
         "safety_issue",
         issue.id,
     )
-    assert (created.os_user, created.role) == ("d.reyes", "nurse_manager")
+    assert (created.os_user, created.role) == ("d.reyes", "champion")
     assert created.occurred_at.tzinfo is not None
     assert created.occurred_at.utcoffset() == timedelta(0)
     assert before - timedelta(seconds=1) <= created.occurred_at <= after + timedelta(seconds=1)
