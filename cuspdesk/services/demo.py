@@ -2,8 +2,8 @@
 
 Used by ``cuspdesk demo``, by the welcome screen, by the tests and by the
 benchmarks. Everything is dated relative to ``today`` so the sample always has
-issues due soon, some overdue and a meeting coming up. The same ``today`` always
-gives the same records.
+issues due soon, some overdue and a meeting coming up. Whatever ``today`` is, the
+sample holds the same records, only their dates move with it.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ from cuspdesk.services.validation import today as _today
 
 DEMO_UNIT_NAME = "5 North Surgical ICU"
 DEMO_HOSPITAL = "Riverside General Hospital"
+# Fixed seeds: the sample's content is the same on every day it is made.
+_RECORDS_SEED = date(2026, 11, 24).toordinal()
+_MEASURES_SEED = _RECORDS_SEED + 1
 
 
 @dataclass(frozen=True)
@@ -68,13 +71,14 @@ def create_demo_unit(db: Database, *, today: date | None = None) -> units.UnitIn
     now = today or _today()
     check = Checker()
     check.date_in_range("date", "The sample unit's date", now, required=True)
+    check.not_future("date", "The sample unit's date", now)
     check.raise_if_any()
     with db.reader() as session:
         if session.scalar(select(Unit.id).where(Unit.name == DEMO_UNIT_NAME)) is not None:
             raise ValidationError(
                 f"The sample unit “{DEMO_UNIT_NAME}” is already in this database."
             )
-    rng = random.Random(now.toordinal())
+    rng = random.Random(_RECORDS_SEED)
     start = now - timedelta(days=420)
     unit = units.create_unit(
         db,
@@ -468,7 +472,7 @@ def _link_goals(
 
 
 def _create_measures(db: Database, unit_id: int, now: date, aims: dict[str, int]) -> dict[str, int]:
-    rng = random.Random(now.toordinal() + 1)
+    rng = random.Random(_MEASURES_SEED)
     falls = measures.create_measure(
         db,
         unit_id,
@@ -638,7 +642,11 @@ def _age_issues(
     closed = issues.list_issues(db, issues.IssueQuery(unit_id=unit_id, statuses=["closed"])).rows
     if closed:
         issues.change_status(
-            db, closed[-1].id, "in_progress", note="Night staff report the problem has come back."
+            db,
+            closed[-1].id,
+            "in_progress",
+            note="Night staff report the problem has come back.",
+            on=now,
         )
 
 

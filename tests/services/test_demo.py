@@ -138,20 +138,27 @@ def test_the_sample_unit_reads_like_a_year_of_a_real_units_work(any_db: Database
         assert sqlite_pragmas(any_db.path) == ([("ok",)], [])
 
 
-def test_the_same_day_gives_the_same_sample(tmp_path: Path) -> None:
-    day = date(2026, 6, 15)
-    made = []
-    for name in ("a", "b"):
-        db = open_database(tmp_path / f"{name}.sqlite3")
-        try:
-            unit = create_demo_unit(db, today=day)
-            made.append(
-                [
-                    (r.number, r.description, r.status, r.target_date)
-                    for r in issues.list_issues(db, issues.IssueQuery(unit_id=unit.id)).rows
-                ]
-            )
-        finally:
-            db.dispose()
-    assert made[0] == made[1]
-    assert len(made[0]) >= 50
+def _sample_issues(path: Path, day: date) -> list[tuple[object, ...]]:
+    db = open_database(path)
+    try:
+        unit = create_demo_unit(db, today=day)
+        return [
+            (r.number, r.description, r.status, r.target_date and (r.target_date - day).days)
+            for r in issues.list_issues(db, issues.IssueQuery(unit_id=unit.id)).rows
+        ]
+    finally:
+        db.dispose()
+
+
+def test_the_sample_is_the_same_whatever_the_day_only_its_dates_move(tmp_path: Path) -> None:
+    """A trainer's handout and the tests both rely on "issue 12" being the same issue."""
+    june = _sample_issues(tmp_path / "a.sqlite3", date(2026, 6, 15))
+    assert june == _sample_issues(tmp_path / "b.sqlite3", date(2026, 6, 15))
+    assert june == _sample_issues(tmp_path / "c.sqlite3", date(2025, 12, 3))
+    assert len(june) >= 50
+
+
+def test_a_sample_dated_in_the_future_is_refused_in_words(db: Database) -> None:
+    with pytest.raises(ValidationError, match="The sample unit's date cannot be in the future"):
+        create_demo_unit(db, today=date.fromordinal(today().toordinal() + 3))
+    assert units.list_units(db) == []

@@ -48,7 +48,9 @@ def test_a_month_saved_on_the_screen_is_on_the_chart_at_once(
     click_row(find(screen, QTableView, "Measures"), "Days between pressure injuries")
     chart = find(screen, MeasureChartWidget, "Chart of Days between pressure injuries")
     before = len(chart.markers())
-    find(screen, QDateEdit, "Month").setDate(QDate(2026, 11, 1))
+    # The current month: the sample unit's data always stops at last month.
+    this_month = date.today().replace(day=1)
+    find(screen, QDateEdit, "Month").setDate(QDate(this_month.year, this_month.month, 1))
     box = find(screen, QLineEdit, "Value")
     box.clear()
     type_into(box, "95")
@@ -57,5 +59,5 @@ def test_a_month_saved_on_the_screen_is_on_the_chart_at_once(
     assert len(markers) == before + 1
     newest = markers[-1]
     assert chart.chart() is not None
-    assert chart.chart().periods[newest.index] == date(2026, 11, 1)  # type: ignore[union-attr]
+    assert chart.chart().periods[newest.index] == this_month  # type: ignore[union-attr]
     assert newest.shape == "diamond"  # far above the median: astronomical, on the good side
