@@ -9,7 +9,7 @@ COVERAGE_FLOOR := 85
 COVERAGE_GUARDED := cuspdesk/services/*,cuspdesk/db.py
 ARGS ?=
 
-.PHONY: venv system-deps run test lint typecheck bench dist clean
+.PHONY: venv system-deps run test lint typecheck bench dist dist-check clean
 
 # Create .venv and install the app with its test, PostgreSQL and dev extras.
 venv: $(STAMP)
@@ -47,9 +47,13 @@ typecheck: venv
 bench: venv
 	$(BIN)/python bench/run.py
 
-# Build the desktop bundle with PyInstaller.
+# Build the one-folder desktop app (dist/cuspdesk/) with PyInstaller.
 dist: venv
-	$(BIN)/pyinstaller --noconfirm build.spec
+	$(BIN)/pyinstaller --noconfirm --log-level WARN build.spec
+
+# Build the app, then run it: --version, a briefing from a fresh sample unit, the desktop.
+dist-check: system-deps dist
+	bash scripts/check-dist.sh
 
 # Remove build output and caches (keeps .venv).
 clean:

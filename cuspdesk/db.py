@@ -19,14 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import platformdirs
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
@@ -40,6 +36,10 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 from cuspdesk import APP_NAME
 from cuspdesk.errors import (
@@ -59,6 +59,9 @@ DEFAULT_FILENAME = "cuspdesk.sqlite3"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# The newest migration this version ships (a test keeps it equal to Alembic's head).
+# Opening a database already at it needs no Alembic at all, which keeps start-up quick.
+SCHEMA_HEAD = "0003"
 BACKUP_FOLDER_NAME = "cuspdesk-backups"
 # SQLAlchemy's driver name for SQLCipher (encrypted SQLite), from the optional extra.
 CIPHER_DRIVER = "pysqlcipher"
@@ -597,6 +600,8 @@ def _quick_check(db: Database) -> None:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
@@ -604,7 +609,9 @@ def alembic_config() -> Config:
 
 @functools.cache
 def _migration_scripts() -> ScriptDirectory:
-    """Read the migration files once per process; every open asks about them."""
+    """Read the migration files once per process, and only when a schema is not current."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
@@ -620,25 +627,40 @@ def known_revisions() -> set[str]:
 
 
 def current_revision(db: Database) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def _stored_revision(db: Database) -> tuple[str | None, set[str]]:
+    """The schema revision the database records, and its table names."""
+    with db.engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        if "alembic_version" not in tables:
+            return None, tables
+        versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(versions) > 1:
+        raise NotADatabaseError(
+            f"{db.describe()} records more than one schema version, which CUSPDesk never "
+            "writes; it was left untouched."
+        )
+    return (versions[0] if versions else None), tables
 
 
 def _bring_schema_up_to_date(db: Database, *, migrate: bool) -> None:
     shown = db.describe()
     try:
-        with db.engine.connect() as conn:
-            tables = set(inspect(conn).get_table_names())
-            current = MigrationContext.configure(conn).get_current_revision()
+        current, tables = _stored_revision(db)
     except DatabaseError as exc:
         raise CorruptDatabaseError(f"{shown} is damaged and cannot be opened.") from exc
-    head = head_revision()
+    head = SCHEMA_HEAD if current == SCHEMA_HEAD else head_revision()
     if current is None:
         if tables - {"alembic_version"}:
             raise NotADatabaseError(
                 f"{shown} holds a database, but not a CUSPDesk one; it was left untouched."
             )
-    elif current not in known_revisions():
+    elif current != SCHEMA_HEAD and current not in known_revisions():
         raise NewerDatabaseError(
             f"{shown} was saved by a newer version of CUSPDesk; install that version to open "
             "it. The file was left untouched."
@@ -671,6 +693,8 @@ def _bring_schema_up_to_date(db: Database, *, migrate: bool) -> None:
 
 
 def _upgrade(db: Database, revision: str = "head") -> None:
+    from alembic import command
+
     config = alembic_config()
     with db.engine.connect() as conn:
         if db.is_sqlite:

@@ -13,6 +13,8 @@ packages=(
     libxcb-randr0 libxcb-render-util0 libxcb-xinerama0 libxcb-image0
     # PDF checks in the report tests, a virtual display, and a PostgreSQL server
     poppler-utils qpdf xvfb postgresql
+    # checks the Linux desktop entry in the packaging tests
+    desktop-file-utils
     # a CJK TrueType font, so the printing tests cover Chinese, Japanese and Korean names
     fonts-wqy-microhei
 )

@@ -31,6 +31,7 @@ import cuspdesk.db as dbmod
 from cuspdesk.db import (
     BACKUP_FOLDER_NAME,
     ENV_VAR,
+    SCHEMA_HEAD,
     Actor,
     Database,
     backup_folder,
@@ -192,6 +193,11 @@ def test_new_file_is_created_and_migrated_to_head(db_path: Path) -> None:
 def test_head_revision_is_a_known_revision() -> None:
     assert head_revision() in known_revisions()
     assert PREVIOUS_REVISION in known_revisions()
+
+
+def test_the_schema_head_constant_names_the_newest_migration() -> None:
+    """Opening a current database trusts SCHEMA_HEAD instead of reading the migrations."""
+    assert head_revision() == SCHEMA_HEAD
 
 
 @pytest.mark.parametrize("how", ["reader", "writer"])

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -42,28 +42,39 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from cuspdesk.errors import ValidationError
+from cuspdesk.reports import chart_layout as layout
 from cuspdesk.reports import fonts
+from cuspdesk.reports.chart_layout import (
+    Mapper,
+    format_tick,
+    label_step,
+    nice_ticks,
+    side_labels,
+    spread_positions,
+    step_segments,
+    thinned_labels,
+    tick_decimals,
+)
 from cuspdesk.services.chart import ChartResult, centre_line_name
 
 FONT = fonts.SANS
 FONT_BOLD = fonts.SANS_BOLD
 
-INK = HexColor("#222222")
-CENTRE_COLOUR = HexColor("#1F4E79")
-LIMIT_COLOUR = HexColor("#555555")
-SIGNAL_COLOUR = HexColor("#C0392B")
-TARGET_COLOUR = HexColor("#2E7D32")
-GRID_COLOUR = HexColor("#E3E3E3")
-BASELINE_SHADE = HexColor("#F1F1F1")
-ANNOTATION_COLOUR = HexColor("#6B6B6B")
+INK = HexColor(layout.INK)
+CENTRE_COLOUR = HexColor(layout.CENTRE_COLOUR)
+LIMIT_COLOUR = HexColor(layout.LIMIT_COLOUR)
+SIGNAL_COLOUR = HexColor(layout.SIGNAL_COLOUR)
+TARGET_COLOUR = HexColor(layout.TARGET_COLOUR)
+GRID_COLOUR = HexColor(layout.GRID_COLOUR)
+BASELINE_SHADE = HexColor(layout.BASELINE_SHADE)
+ANNOTATION_COLOUR = HexColor(layout.ANNOTATION_COLOUR)
 
-LIMIT_DASH = [4, 2.5]
-EXTENDED_DASH = [1.5, 1.5]
-TARGET_DASH = [6, 2, 1.5, 2]
-ANNOTATION_DASH = [1, 2]
+LIMIT_DASH = layout.LIMIT_DASH
+EXTENDED_DASH = layout.EXTENDED_DASH
+TARGET_DASH = layout.TARGET_DASH
+ANNOTATION_DASH = layout.ANNOTATION_DASH
 
 DEFAULT_FILE_SIZE = (720.0, 360.0)
-_Mapper = Callable[[float], float]
 Anchor = Literal["start", "middle", "end"]
 PNG_DPI = 150
 _SUPERSAMPLE = 3
@@ -256,39 +267,18 @@ def chart_drawing(
 
     placed = spread_positions([py(y_val) for y_val, _, _ in labels_at_right], fs + 0.5, bottom, top)
     for (_, text, colour), y in zip(labels_at_right, placed, strict=True):
-        d.add(_text(right + 4, y - (fs - 0.5) / 3, text, fs - 0.5, colour))
+        d.add(_text(right + 4, y - (fs - 0.5) / 3, text, fs - 0.5, HexColor(colour)))
 
     if not compact:
         _draw_legend(d, result, target, left, 4, fs)
     return d
 
 
-def side_labels(
-    result: ChartResult, target: float | None, decimals: int
-) -> list[tuple[float, str, Color]]:
-    """Labels at the right end of the centre, limits and target lines."""
-    if not result.points:
-        return []
-    last = result.points[-1]
-    name = centre_line_name(result.kind)
-    out: list[tuple[float, str, Color]] = [
-        (last.centre, f"{name} {format_tick(last.centre, decimals + 2)}", CENTRE_COLOUR)
-    ]
-    if result.kind != "run":
-        if last.upper is not None:
-            out.append((last.upper, f"UCL {format_tick(last.upper, decimals + 2)}", LIMIT_COLOUR))
-        if last.lower is not None:
-            out.append((last.lower, f"LCL {format_tick(last.lower, decimals + 2)}", LIMIT_COLOUR))
-    if target is not None:
-        out.append((target, f"Target {format_tick(target, decimals + 2)}", TARGET_COLOUR))
-    return out
-
-
 def _draw_annotations(
     d: Drawing,
     result: ChartResult,
     annotations: Sequence[tuple[str, str]],
-    px: _Mapper,
+    px: Mapper,
     bottom: float,
     top: float,
     fs: float,
@@ -403,97 +393,6 @@ def _draw_legend(
             d.add(Circle(x + 8, mid, 2.7, fillColor=white, strokeColor=INK, strokeWidth=0.9))
         d.add(_text(x + 20, y, label, fs, INK))
         x += 20 + pdfmetrics.stringWidth(label, FONT, fs) + 12
-
-
-def step_segments(
-    series: Sequence[float | None], px: _Mapper, py: _Mapper, step_w: float
-) -> list[list[float]]:
-    """Polylines for a limit that may change at every period: flat across each period."""
-    segs: list[list[float]] = []
-    cur: list[float] = []
-    for i, v in enumerate(series):
-        if v is None:
-            if cur:
-                segs.append(cur)
-            cur = []
-            continue
-        x, y = px(i), py(v)
-        cur += [x - step_w / 2, y, x + step_w / 2, y]
-    if cur:
-        segs.append(cur)
-    return segs
-
-
-def label_step(needed: int) -> int:
-    """A label every 1, 2, 3, 4, 6, 12, ... periods: whole quarters and years on monthly data."""
-    for step in (1, 2, 3, 4, 6, 12, 24, 36, 60, 120):
-        if step >= needed:
-            return step
-    return needed
-
-
-def spread_positions(ys: Sequence[float], gap: float, low: float, high: float) -> list[float]:
-    """Move label positions apart by at least ``gap``, keeping their order by height."""
-    order = sorted(range(len(ys)), key=lambda i: ys[i])
-    out = list(ys)
-    prev = low - gap
-    for i in order:
-        out[i] = max(out[i], prev + gap)
-        prev = out[i]
-    over = prev - high
-    if over > 0:
-        for i in order:
-            out[i] -= over
-    return out
-
-
-def thinned_labels(n: int, every: int, compact: bool) -> list[int]:
-    """Which period labels to print so they do not overlap."""
-    if n == 0:
-        return []
-    if compact and n > 2:
-        return [0, n - 1] if every < n - 1 else [0]
-    shown = list(range(0, n, every))
-    if shown[-1] != n - 1 and (n - 1 - shown[-1]) >= every:
-        shown.append(n - 1)
-    return shown
-
-
-def nice_ticks(lo: float, hi: float, max_ticks: int) -> list[float]:
-    """Round-numbered ticks (steps of 1, 2, 2.5 or 5 × 10^k) covering [lo, hi]."""
-    if hi < lo:
-        lo, hi = hi, lo
-    if hi == lo:
-        pad = abs(lo) * 0.1 or 1.0
-        lo, hi = lo - pad, hi + pad
-    span = hi - lo
-    raw = span / max(max_ticks - 1, 1)
-    mag = 10 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
-    start = math.floor(lo / step + 1e-9) * step
-    ticks: list[float] = []
-    t = start
-    while t < hi + step * 1e-9 or len(ticks) < 2:
-        ticks.append(round(t, 12))
-        t += step
-    if ticks[-1] < hi:
-        ticks.append(round(t, 12))
-    return ticks
-
-
-def tick_decimals(step: float) -> int:
-    if step <= 0:
-        return 2
-    return max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if _is_quarter(step) else 0)
-
-
-def _is_quarter(step: float) -> bool:
-    mag = 10 ** math.floor(math.log10(step))
-    return bool(abs(step / mag - 2.5) < 1e-9)
-
-
-def format_tick(x: float, decimals: int) -> str:
-    return f"{x:,.{max(decimals, 0)}f}"
 
 
 def _rect(

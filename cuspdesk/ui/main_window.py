@@ -30,6 +30,7 @@ from cuspdesk.db import Database
 from cuspdesk.errors import CuspDeskError
 from cuspdesk.services.issues import IssueCounts, count_issues
 from cuspdesk.services.units import list_units
+from cuspdesk.ui.app_icon import app_icon
 from cuspdesk.ui.context import AppContext
 from cuspdesk.ui.dialogs.issue_form import open_issue_form
 from cuspdesk.ui.screens.base import Screen
@@ -358,6 +359,7 @@ class MainWindow(QMainWindow):
         box.setWindowTitle(f"About {APP_NAME}")
         box.setAccessibleName(f"About {APP_NAME}")
         box.setTextFormat(Qt.TextFormat.RichText)
+        box.setIconPixmap(app_icon().pixmap(64, 64))
         box.setText(
             f"<h3>{APP_NAME} {__version__}</h3>"
             "<p>The unit-based patient-safety (CUSP) team's desktop.</p>"

@@ -69,6 +69,11 @@ def run_in_background(
     (pool or QThreadPool.globalInstance()).start(task)
 
 
+def background_work_pending() -> bool:
+    """True while a task is running or its result has not yet reached the UI thread."""
+    return bool(_live)
+
+
 def wait_for_background_work(timeout_ms: int = 10_000) -> bool:
     """Tests and shutdown wait here so no worker outlives the database it uses."""
     return QThreadPool.globalInstance().waitForDone(timeout_ms)

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -363,11 +363,6 @@ class AlignmentScreen(Screen):
         run_in_background(
             lambda: gather_alignment(db, unit_id), on_done=self._loaded, on_error=self._failed
         )
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def open_record(self, record_id: int) -> None:
         self.refresh()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from cuspdesk.ui.context import AppContext
@@ -23,11 +24,28 @@ class Screen(QWidget):
         super().__init__(parent)
         self.context = context
         self.setAccessibleName(self.title)
-        context.unit_changed.connect(lambda _unit: self.refresh())
+        context.unit_changed.connect(lambda _unit: self._on_unit_changed())
         context.data_changed.connect(self._on_data_changed)
 
     def refresh(self) -> None:
         """Reload what the screen shows from the services."""
+
+    # Set when something this screen shows changed while it was hidden.
+    _stale = False
+
+    def _on_unit_changed(self) -> None:
+        # A hidden screen catches up when it is next shown: switching units (and
+        # starting the app) then loads one screen, not all of them.
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()
 
     def has_unsaved_changes(self) -> bool:
         return False

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -182,11 +182,6 @@ class ConcernsScreen(Screen):
             on_done=lambda rows: self._arrived(generation, rows),
             on_error=lambda error: self._failed(generation, error),
         )
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def focus_search(self) -> None:
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -6,7 +6,6 @@ Four numbers across the top, then short lists; every line opens its record.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -209,11 +208,6 @@ class DashboardScreen(Screen):
             on_done=lambda result: self._arrived(generation, *result),
             on_error=lambda error: self._failed(generation, error),
         )
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def _on_data_changed(self, kind: str) -> None:
         # Everything the unit records shows up here somewhere.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from cuspdesk.ui.context import AppContext
@@ -84,11 +83,6 @@ class TeamScreen(Screen):
         if self._stale:
             self.refresh()
         self.tabs.setCurrentWidget(self.unit_panel)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def _panel_saved(self, kinds: tuple[str, ...]) -> None:
         unit_id = self.context.unit_id

@@ -34,9 +34,8 @@ from PySide6.QtGui import (
     QResizeEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
-from reportlab.lib.colors import Color
 
-from cuspdesk.reports import chart_drawing as paper
+from cuspdesk.reports import chart_layout as paper
 from cuspdesk.services.chart import centre_line_name
 from cuspdesk.services.measure_charts import MeasureChart
 
@@ -44,8 +43,8 @@ Shape = Literal["diamond", "circle"]
 _PT = 96 / 72  # paper sizes are in points; the screen works in pixels
 
 
-def _qcolor(colour: Color) -> QColor:
-    return QColor.fromRgbF(float(colour.red), float(colour.green), float(colour.blue))
+def _qcolor(colour: str) -> QColor:
+    return QColor(colour)
 
 
 INK = _qcolor(paper.INK)
