@@ -45,7 +45,7 @@ typecheck: venv
 
 # Timings against the figures in the design brief (never part of the tests).
 bench: venv
-	$(BIN)/python bench/run.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.run
 
 # Build the one-folder desktop app (dist/cuspdesk/) with PyInstaller.
 dist: venv

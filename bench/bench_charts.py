@@ -9,18 +9,14 @@ for 120 points. Run from the repository root: ``python -m bench.bench_charts
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
-import platform
 import random
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from bench.common import timed, write_results
 from cuspdesk.reports.chart_drawing import chart_drawing, write_chart_file
 from cuspdesk.services.chart import CHART_KINDS, ChartInput, compute_chart
 
@@ -59,25 +55,6 @@ def _poisson(rnd: random.Random, lam: float) -> int:
         if p <= limit:
             return k
         k += 1
-
-
-def timed(fn: Callable[[], object], runs: int) -> dict[str, float]:
-    fn()  # warm up: imports, font registration, caches
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000.0)
-    times.sort()
-    q = statistics.quantiles(times, n=4) if len(times) >= 2 else [times[0]] * 3
-    return {
-        "median_ms": statistics.median(times),
-        "p25_ms": q[0],
-        "p75_ms": q[2],
-        "min_ms": times[0],
-        "max_ms": times[-1],
-        "runs": runs,
-    }
 
 
 def app_timings(folder: Path, runs: int) -> dict[str, dict[str, float]]:
@@ -191,17 +168,8 @@ def main() -> int:
             f"{t['min_ms']:.2f}-{t['max_ms']:.2f})"
         )
 
-    out_dir = ROOT / "bench" / "results"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    payload = {
-        "points": POINTS,
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "results": results,
-        "app": app,
-    }
-    (out_dir / "charts.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    print(f"written {out_dir / 'charts.json'}")
+    path = write_results("charts", {"points": POINTS, "results": results, "app": app})
+    print(f"Wrote {path}")
     return 0
 
 

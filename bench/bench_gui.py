@@ -1,183 +1,224 @@
-"""Time what the desktop asks of the database with 100,000 issues, and the window itself.
+"""The tracking log at 100,000 issues: open, filter, search, sort and scroll, each beside
+the single raw SQL query that answers the same question.
 
-Run from the repository root: ``python -m bench.bench_gui [--runs N]``. Prints a table
-and writes ``bench/results/gui.json`` (git-ignored). The Qt rows run offscreen.
+Three figures per interaction: the raw query through Python's ``sqlite3`` (the floor),
+the service call (``list_issues``: the query plus turning rows into plain data), and
+the screen (from the person's action until the rows are in the table, with the
+work done on the worker thread and handed back to the UI thread). Run from the
+repository root: ``python -m bench.bench_gui [--runs N]``; writes
+``bench/results/gui.json``. Qt runs offscreen.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
-import statistics
+import sqlite3
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from sqlalchemy import insert
-
+from bench.common import Row, own_peak_rss_mb, print_table, timed, write_results
+from bench.fixtures import BIG_LOG, big_log_database
 from cuspdesk.db import Database, open_database
-from cuspdesk.models import ACTIVE_STATUSES, SafetyIssue
-from cuspdesk.services import dashboard, issues, units
-from cuspdesk.services.issue_search import rebuild_search_index
+from cuspdesk.services import dashboard, issues
 
-ROOT = Path(__file__).resolve().parents[1]
-ISSUES = 100_000
-STATUSES = ("open", "in_progress", "blocked", "escalated", "resolved", "closed")
-
-
-def timed(fn: Callable[[], object], runs: int) -> dict[str, float]:
-    """Median and spread in milliseconds over ``runs`` calls, after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000.0)
-    times.sort()
-    return {
-        "median_ms": statistics.median(times),
-        "min_ms": times[0],
-        "max_ms": times[-1],
-        "runs": runs,
-    }
+PAGE = 500
+# The columns a tracking-log row shows, as the raw reference query reads them.
+ROW_COLUMNS = (
+    "i.id, i.number, i.date_identified, i.description, i.status, i.target_date, "
+    "i.priority_rank, i.likelihood, i.severity, i.source, i.location, i.owner_id, i.category_id"
+)
+BASE = f"SELECT {ROW_COLUMNS} FROM safety_issue i WHERE i.unit_id = ? AND i.archived_at IS NULL"
+COUNT = "SELECT count(*) FROM safety_issue i WHERE i.unit_id = ? AND i.archived_at IS NULL"
 
 
-def fill(db: Database) -> int:
-    """A unit with 100,000 issues, a sixth in each status, a third overdue, some owned."""
-    unit = units.create_unit(db, units.UnitFields(name="Benchmark Unit"))
-    owner = units.add_team_member(db, unit.id, units.PersonFields("Owner One")).person_id
-    category = units.list_choices(db, units.CATEGORY_LIST)[0].id
-    today = date.today()
-    now = datetime.now(UTC)
-    rows: list[dict[str, Any]] = []
-    rank = 0
-    for number in range(1, ISSUES + 1):
-        status = STATUSES[number % 6]
-        active = status in ACTIVE_STATUSES
-        rank += 1 if active else 0
-        rows.append(
-            {
-                "uuid": str(uuid.uuid4()),
-                "created_at": now,
-                "updated_at": now,
-                "version": 1,
-                "unit_id": unit.id,
-                "number": number,
-                "date_identified": today - timedelta(days=400),
-                "source": "safety_round" if number % 2 else "other",
-                "description": f"Issue {number}: pump alarm not heard at night in bay {number % 9}",
-                "event_report_ref": "",
-                "category_id": category if number % 3 == 0 else None,
-                "location": f"Bay {number % 9}",
-                "owner_id": owner if number % 5 == 0 else None,
-                "action_plan": "Check the alarm volume every shift",
-                "barriers": "",
-                "needs_executive": number % 50 == 0,
-                "target_date": today - timedelta(days=number % 30 - 10),
-                "status": status,
-                "priority_rank": rank if active else None,
-                "likelihood": number % 5 + 1,
-                "severity": number % 4 + 1,
-                "risk_reduced_evidence": "",
-                "staff_feedback": "",
-                "harm_event": False,
-            }
-        )
-    with db.engine.begin() as conn:
-        conn.execute(insert(SafetyIssue.__table__), rows)
-        rebuild_search_index(conn)
-    return unit.id
+def _search(word: str) -> str:
+    return f" AND i.id IN (SELECT rowid FROM issue_search WHERE body LIKE '%{word}%')"
 
 
-def service_rows(db: Database, unit_id: int, runs: int) -> dict[str, dict[str, float]]:
-    page = issues.IssueQuery(unit_id=unit_id, limit=500)
+# "heparin" is in one finding in sixty; "night" in many (a worst case, not a usual one).
+RARE, COMMON = "heparin", "night"
+RAW_QUERIES: dict[str, tuple[str, str]] = {
+    "open (first 500 by number)": (f"{BASE} ORDER BY i.number LIMIT {PAGE}", COUNT),
+    "filter: status open": (
+        f"{BASE} AND i.status = 'open' ORDER BY i.number LIMIT {PAGE}",
+        f"{COUNT} AND i.status = 'open'",
+    ),
+    f"search '{RARE}'": (
+        f"{BASE}{_search(RARE)} ORDER BY i.number LIMIT {PAGE}",
+        f"{COUNT}{_search(RARE)}",
+    ),
+    f"search '{COMMON}'": (
+        f"{BASE}{_search(COMMON)} ORDER BY i.number LIMIT {PAGE}",
+        f"{COUNT}{_search(COMMON)}",
+    ),
+    "overdue only": (
+        f"{BASE} AND i.status IN ('open', 'in_progress', 'blocked', 'escalated') "
+        f"AND i.target_date < date('now') ORDER BY i.number LIMIT {PAGE}",
+        f"{COUNT} AND i.status IN ('open', 'in_progress', 'blocked', 'escalated') "
+        "AND i.target_date < date('now')",
+    ),
+    "sort: owner, descending": (
+        f"SELECT {ROW_COLUMNS}, p.full_name FROM safety_issue i LEFT JOIN person p "
+        "ON p.id = i.owner_id WHERE i.unit_id = ? AND i.archived_at IS NULL "
+        f"ORDER BY p.full_name DESC, i.number LIMIT {PAGE}",
+        COUNT,
+    ),
+    "scroll: next 500 rows": (f"{BASE} ORDER BY i.number LIMIT {PAGE} OFFSET {PAGE}", ""),
+}
+
+
+def raw_rows(path: Path, unit_id: int, runs: int) -> dict[str, Row]:
+    connection = sqlite3.connect(path)
+    try:
+
+        def run(sql: str, count: str) -> None:
+            connection.execute(sql, (unit_id,)).fetchall()
+            if count:
+                connection.execute(count, (unit_id,)).fetchone()
+
+        return {
+            f"{name}: raw SQL": timed(lambda s=sql, c=count: run(s, c), runs)
+            for name, (sql, count) in RAW_QUERIES.items()
+        }
+    finally:
+        connection.close()
+
+
+def service_rows(db: Database, unit_id: int, runs: int) -> dict[str, Row]:
+    def query(**options: object) -> Callable[[], object]:
+        wanted = issues.IssueQuery(unit_id=unit_id, limit=PAGE, **options)  # type: ignore[arg-type]
+        return lambda: issues.list_issues(db, wanted)
+
     cases: dict[str, Callable[[], object]] = {
-        "log: first 500, by number": lambda: issues.list_issues(db, page),
-        "log: first 500, by owner descending": lambda: issues.list_issues(
-            db, issues.IssueQuery(unit_id=unit_id, limit=500, sort="owner", descending=True)
-        ),
-        "log: overdue only": lambda: issues.list_issues(
-            db, issues.IssueQuery(unit_id=unit_id, limit=500, overdue_only=True)
-        ),
-        "log: text search 'bay 7'": lambda: issues.list_issues(
-            db, issues.IssueQuery(unit_id=unit_id, limit=500, text="bay 7")
-        ),
-        "log: rows 50,000-50,500": lambda: issues.list_issues(
-            db, issues.IssueQuery(unit_id=unit_id, limit=500, offset=50_000)
-        ),
-        "status bar counts": lambda: issues.count_issues(db, unit_id),
-        "dashboard": lambda: dashboard.load_dashboard(db, unit_id),
-        "concerns board (all active issues)": lambda: issues.list_ranked(db, unit_id),
+        "open (first 500 by number): service": query(),
+        "filter: status open: service": query(statuses=["open"]),
+        f"search '{RARE}': service": query(text=RARE),
+        f"search '{COMMON}': service": query(text=COMMON),
+        "sort: owner, descending: service": query(sort="owner", descending=True),
+        "scroll: next 500 rows: service": query(offset=PAGE),
+        "overdue only: service": query(overdue_only=True),
+        "status bar counts: service": lambda: issues.count_issues(db, unit_id),
+        "dashboard: service": lambda: dashboard.load_dashboard(db, unit_id),
+        "concerns board, all active issues: service": lambda: issues.list_ranked(db, unit_id),
     }
     return {name: timed(fn, runs) for name, fn in cases.items()}
 
 
-def window_rows(db: Database, runs: int) -> dict[str, dict[str, float]]:
-    """Wall-clock time until the main window shows the log's first page."""
-    from PySide6.QtCore import QEventLoop, QTimer
+def screen_rows(db: Database, runs: int) -> dict[str, Row]:
+    """From each action on the real screen until its rows are in the table."""
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from cuspdesk.ui.app import configure_application
     from cuspdesk.ui.main_window import MainWindow
+    from cuspdesk.ui.models.issue_table import COLUMN_KEYS
+    from cuspdesk.ui.screens.tracking_log import TrackingLogScreen
     from cuspdesk.ui.worker import wait_for_background_work
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     configure_application(app)
 
+    def until_loaded(screen: TrackingLogScreen, action: Callable[[], object]) -> None:
+        loop = QEventLoop()
+        screen.model.loaded.connect(loop.quit)
+        QTimer.singleShot(30_000, loop.quit)
+        action()
+        loop.exec()
+        screen.model.loaded.disconnect(loop.quit)
+
     def open_log() -> None:
         window = MainWindow(db)
         window.show()
-        screen = window.show_screen("tracking_log")
-        loop = QEventLoop()
-        screen.model.loaded.connect(loop.quit)  # type: ignore[attr-defined]
-        QTimer.singleShot(30_000, loop.quit)
-        loop.exec()
-        assert screen.model.rowCount() == 500  # type: ignore[attr-defined]
+        screen = window.screen_by_key("tracking_log")
+        assert isinstance(screen, TrackingLogScreen)
+        until_loaded(screen, lambda: window.show_screen("tracking_log"))
+        assert screen.model.rowCount() == PAGE
         window.close()
         wait_for_background_work()
         window.deleteLater()
         app.processEvents()
 
-    return {"window opens on the tracking log (first 500 shown)": timed(open_log, runs)}
+    out = {"open (first 500 by number): screen": timed(open_log, max(3, runs // 2))}
+
+    window = MainWindow(db)
+    window.resize(1280, 800)
+    window.show()
+    screen = window.screen_by_key("tracking_log")
+    assert isinstance(screen, TrackingLogScreen)
+    until_loaded(screen, lambda: window.show_screen("tracking_log"))
+    header = screen.table.horizontalHeader()
+    owner_column = COLUMN_KEYS.index("owner")
+    number_column = COLUMN_KEYS.index("number")
+    status_open = screen.status_filter.findData("open")
+
+    def set_status(index: int) -> Callable[[], None]:
+        return lambda: until_loaded(screen, lambda: screen.status_filter.setCurrentIndex(index))
+
+    def set_search(text: str) -> Callable[[], None]:
+        # Typing waits SEARCH_DELAY_MS for the person to stop; measured from then.
+        def search() -> None:
+            screen.search.blockSignals(True)
+            screen.search.setText(text)
+            screen.search.blockSignals(False)
+            until_loaded(screen, screen.apply_filters)
+
+        return search
+
+    def set_sort(column: int, order: Qt.SortOrder) -> Callable[[], None]:
+        return lambda: until_loaded(screen, lambda: header.setSortIndicator(column, order))
+
+    descending = Qt.SortOrder.DescendingOrder
+    ascending = Qt.SortOrder.AscendingOrder
+    out["filter: status open: screen"] = timed(set_status(status_open), runs, before=set_status(0))
+    out["sort: owner, descending: screen"] = timed(
+        set_sort(owner_column, descending), runs, before=set_sort(number_column, ascending)
+    )
+    for word in (RARE, COMMON):
+        out[f"search '{word}': screen"] = timed(set_search(word), runs, before=set_search(""))
+    set_search("")()
+
+    def scroll() -> None:
+        before = screen.model.rowCount()
+        until_loaded(screen, screen.table.scrollToBottom)
+        assert screen.model.rowCount() == before + PAGE
+
+    scrolled = timed(scroll, runs, warm_up=False)
+    scrolled["rows"] = screen.model.rowCount()
+    out["scroll: next 500 rows: screen"] = scrolled
+    window.close()
+    wait_for_background_work()
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as folder:
-        db = open_database(Path(folder) / "bench.sqlite3")
+    with tempfile.TemporaryDirectory(prefix="cuspdesk-bench-") as folder:
         start = time.perf_counter()
-        unit_id = fill(db)
+        path, unit_id = big_log_database(Path(folder) / "big.sqlite3")
         fill_s = time.perf_counter() - start
-        results = service_rows(db, unit_id, args.runs)
-        results |= window_rows(db, max(3, args.runs // 2))
+        rows = raw_rows(path, unit_id, args.runs)
+        db = open_database(path)
+        rows |= service_rows(db, unit_id, args.runs)
+        rows |= screen_rows(db, args.runs)
         db.dispose()
-    width = max(len(name) for name in results)
-    print(
-        f"{ISSUES:,} issues inserted in {fill_s:.1f} s on {platform.machine()}, "
-        f"{os.cpu_count()} CPUs"
+    ordered = dict(sorted(rows.items(), key=lambda item: item[0].rsplit(":", 1)[0]))
+    print(f"{BIG_LOG:,} issues inserted in {fill_s:.1f} s")
+    print_table(f"Tracking log at {BIG_LOG:,} issues (ms)", ordered)
+    peak = own_peak_rss_mb()
+    print(f"\npeak memory of this process: {peak:.0f} MB")
+    path = write_results(
+        "gui", {"issues": BIG_LOG, "rows": ordered, "peak_rss_mb": peak, "fill_s": fill_s}
     )
-    for name, row in results.items():
-        print(
-            f"{name:<{width}}  median {row['median_ms']:8.1f} ms  (min {row['min_ms']:.1f}, "
-            f"max {row['max_ms']:.1f}, {row['runs']} runs)"
-        )
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "gui.json").write_text(
-        json.dumps({"issues": ISSUES, "cpu_count": os.cpu_count(), "results": results}, indent=2)
-    )
+    print(f"Wrote {path}")
     return 0
 
 

@@ -10,16 +10,13 @@ are skipped, with a note, when neither ``soffice`` nor ``libreoffice`` is instal
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.page import PageMargins
 
+from bench.common import bench_env, print_table, run_command, timed, write_results
 from cuspdesk.db import Database, open_database
 from cuspdesk.reports.briefing import briefing_pdf
 from cuspdesk.reports.styles import day, priority_text, status_text
@@ -38,25 +36,6 @@ from cuspdesk.services.demo import create_demo_unit
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_DAY = date(2026, 11, 24)
 BIG_LOG = 2000
-
-
-def timed(fn: Callable[[], object], runs: int, *, warm_up: bool = True) -> dict[str, float]:
-    """Median and spread in milliseconds over ``runs`` calls (after one warm-up call)."""
-    if warm_up:
-        fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000.0)
-    times.sort()
-    return {
-        "median_ms": statistics.median(times),
-        "min_ms": times[0],
-        "max_ms": times[-1],
-        "stdev_ms": statistics.stdev(times) if len(times) > 1 else 0.0,
-        "runs": runs,
-    }
 
 
 def add_issues(db: Database, unit_id: int, count: int) -> None:
@@ -175,9 +154,7 @@ def main() -> int:
         data = gather()
         rows["briefing: gather data (in-process)"] = timed(gather, runs)
         rows["briefing: build PDF (in-process)"] = timed(lambda: briefing_pdf(data), runs)
-        rows["briefing: gather + build (in-process)"] = timed(
-            lambda: briefing_pdf(gather()), runs
-        )
+        rows["briefing: gather + build (in-process)"] = timed(lambda: briefing_pdf(gather()), runs)
         rows["briefing: gather + build (in-process)"]["pages"] = page_count_of(
             briefing_pdf(data), work
         )
@@ -195,8 +172,8 @@ def main() -> int:
             "--date",
             DEMO_DAY.isoformat(),
         ]
-        rows["briefing: whole command (cuspdesk briefing)"] = timed(
-            lambda: subprocess.run(command, check=True, capture_output=True), runs
+        rows["briefing: whole command (cuspdesk briefing)"] = run_command(
+            command, runs, env=bench_env()
         )
 
         db = open_database(demo_path)
@@ -241,11 +218,9 @@ def main() -> int:
             row["pages"] = page_count(out_dir / f"log-{label}.pdf")
             rows[name] = row
 
-    print_table(rows)
-    out = ROOT / "bench" / "results" / "reports.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"\nWrote {out.relative_to(ROOT)}")
+    print_table("Printed documents (ms)", rows)
+    out = write_results("reports", {"rows": rows})
+    print(f"\nWrote {out}")
     return 0
 
 
@@ -253,22 +228,6 @@ def page_count_of(pdf: bytes, work: Path) -> int:
     path = work / "count.pdf"
     path.write_bytes(pdf)
     return page_count(path)
-
-
-def print_table(rows: dict[str, Any]) -> None:
-    width = max(len(name) for name in rows)
-    print(f"{'what':<{width}}  {'median':>9}  {'min':>9}  {'max':>9}  {'runs':>4}  pages")
-    for name, row in rows.items():
-        if "skipped" in row:
-            print(f"{name:<{width}}  skipped: {row['skipped']}")
-            continue
-        pages = row.get("pages", "")
-        print(
-            f"{name:<{width}}  {row['median_ms']:>7.1f}ms  {row['min_ms']:>7.1f}ms  "
-            f"{row['max_ms']:>7.1f}ms  {row['runs']:>4}  {pages}"
-        )
-        if "first_run_ms" in row:
-            print(f"{'':<{width}}  first run (new profile): {row['first_run_ms']:.0f} ms")
 
 
 if __name__ == "__main__":

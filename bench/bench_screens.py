@@ -9,18 +9,15 @@ queued processed, so it is what a person waits for.
 from __future__ import annotations
 
 import argparse
-import json
-import platform
-import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from bench.common import Row, print_table, timed, write_results
 from cuspdesk.db import open_database
 from cuspdesk.services.demo import create_demo_unit
 from cuspdesk.services.findings import FindingFields
@@ -46,19 +43,16 @@ SCREENS: list[type[Screen]] = [
 ]
 
 
-def timed(fn: Callable[[], object], runs: int) -> float:
-    """Median milliseconds of ``fn`` plus the events it queued, after one warm-up call."""
+def settled(fn: Callable[[], object]) -> Callable[[], None]:
+    """``fn`` plus the events it queued: what a person waits for."""
     app = QApplication.instance()
     assert app is not None
-    fn()
-    app.processEvents()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
+
+    def step() -> None:
         fn()
         app.processEvents()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+
+    return step
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     db = open_database(folder / "demo.sqlite3")
     unit = create_demo_unit(db, today=DEMO_DAY)
     context = AppContext(db, unit.id)
-    rows: dict[str, float] = {}
+    rows: dict[str, Row] = {}
     for screen_class in SCREENS:
 
         def open_screen(cls: type[Screen] = screen_class) -> None:
@@ -81,18 +75,18 @@ def main(argv: list[str] | None = None) -> int:
             screen.close()
             screen.deleteLater()
 
-        rows[f"{screen_class.title}: build and show"] = timed(open_screen, args.runs)
+        rows[f"{screen_class.title}: build and show"] = timed(settled(open_screen), args.runs)
         screen = screen_class(context)
         screen.resize(1080, 800)
         screen.show()
         screen.refresh()
-        rows[f"{screen_class.title}: refresh"] = timed(screen.refresh, args.runs)
+        rows[f"{screen_class.title}: refresh"] = timed(settled(screen.refresh), args.runs)
         if isinstance(screen, ListFormScreen):
             first = screen.browser.model.row_at(1)
             if first is not None:
                 record_id = screen.browser.model.row_id(first)
                 rows[f"{screen_class.title}: show a record"] = timed(
-                    lambda s=screen, r=record_id: s._show(r), args.runs
+                    settled(lambda s=screen, r=record_id: s._show(r)), args.runs
                 )
         screen.close()
     round_screen = RoundsScreen(context)
@@ -108,18 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         editor.description.setPlainText("Bench finding")
         assert round_screen.save_changes()
 
-    rows["Safety rounds: save a round with a finding"] = timed(save_round, args.runs)
-    width = max(len(name) for name in rows)
-    for name, ms in rows.items():
-        print(f"{name:<{width}}  {ms:8.1f} ms")
-    results = ROOT / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    (results / "screens.json").write_text(
-        json.dumps(
-            {"machine": platform.platform(), "runs": args.runs, "median_ms": rows}, indent=2
-        ),
-        encoding="utf-8",
-    )
+    rows["Safety rounds: save a round with a finding"] = timed(settled(save_round), args.runs)
+    print_table("Record screens on the sample unit (ms)", rows)
+    path = write_results("screens", {"rows": rows})
+    print(f"Wrote {path}")
     db.dispose()
     return 0
 

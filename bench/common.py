@@ -12,8 +12,8 @@ import json
 import os
 import platform
 import resource
+import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -41,40 +41,77 @@ def summarise(times_ms: Sequence[float]) -> Row:
     }
 
 
-def timed(fn: Callable[[], object], runs: int, *, warm_up: bool = True) -> Row:
-    """Time ``fn`` in this process ``runs`` times, after one untimed warm-up call."""
+def timed(
+    fn: Callable[[], object],
+    runs: int,
+    *,
+    warm_up: bool = True,
+    before: Callable[[], object] | None = None,
+) -> Row:
+    """Time ``fn`` in this process ``runs`` times, after one untimed warm-up call.
+
+    ``before`` runs, untimed, ahead of every call (to undo what the last call did).
+    """
     if warm_up:
+        if before is not None:
+            before()
         fn()
     times = []
     for _ in range(max(1, runs)):
+        if before is not None:
+            before()
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000.0)
     return summarise(times)
 
 
-def run_once(command: Sequence[str], env: Mapping[str, str] | None = None) -> tuple[float, float]:
+def run_once(
+    command: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    *,
+    ready_marker: str | None = None,
+) -> tuple[float, float]:
     """Run a whole command; its wall time in ms and its peak resident memory in MB.
 
-    ``os.wait4`` gives the memory of exactly this child, not of every child so far.
+    With ``ready_marker``, the clock stops when that text first appears on the
+    command's standard error (a program saying it is ready), not when it exits.
+    The child is reaped with ``os.wait4``, which reports its own peak memory.
+    Linux starts that figure at the size of the spawning process, so keep the
+    measuring process small (build big fixtures in a child, as bench.fixtures does).
     """
+    read_end, write_end = os.pipe()
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_DUP2, write_end, 2),
+        (os.POSIX_SPAWN_CLOSE, read_end),
+    ]
+    executable = shutil.which(command[0]) or command[0]
     start = time.perf_counter()
-    process = subprocess.Popen(
+    pid = os.posix_spawn(
+        executable,
         list(command),
-        env=dict(env) if env is not None else None,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        dict(env if env is not None else os.environ),
+        file_actions=actions,
     )
-    assert process.stderr is not None
-    error = process.stderr.read()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    elapsed = (time.perf_counter() - start) * 1000.0
-    process.returncode = os.waitstatus_to_exitcode(status)
-    process.stderr.close()
-    if process.returncode != 0:
-        text = error.decode("utf-8", "replace").strip()
-        raise RuntimeError(f"{' '.join(command)} exited {process.returncode}: {text}")
-    return elapsed, usage.ru_maxrss / 1024.0
+    os.close(write_end)
+    ready_at: float | None = None
+    chunks: list[bytes] = []
+    with os.fdopen(read_end, "rb") as errors:
+        for line in errors:
+            chunks.append(line)
+            if ready_at is None and ready_marker and ready_marker.encode() in line:
+                ready_at = time.perf_counter()
+    _pid, status, usage = os.wait4(pid, 0)
+    ended = time.perf_counter()
+    code = os.waitstatus_to_exitcode(status)
+    text = b"".join(chunks).decode("utf-8", "replace").strip()
+    if code != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {code}: {text[-2000:]}")
+    if ready_marker and ready_at is None:
+        raise RuntimeError(f"{' '.join(command)} never said {ready_marker!r}: {text[-2000:]}")
+    return ((ready_at or ended) - start) * 1000.0, usage.ru_maxrss / 1024.0
 
 
 def run_command(
@@ -83,14 +120,15 @@ def run_command(
     *,
     env: Mapping[str, str] | None = None,
     warm_up: bool = True,
+    ready_marker: str | None = None,
 ) -> Row:
     """Time a whole command over several runs; the row carries the highest peak memory."""
     if warm_up:
-        run_once(command, env)
+        run_once(command, env, ready_marker=ready_marker)
     times: list[float] = []
     peaks: list[float] = []
     for _ in range(max(1, runs)):
-        elapsed, peak = run_once(command, env)
+        elapsed, peak = run_once(command, env, ready_marker=ready_marker)
         times.append(elapsed)
         peaks.append(peak)
     row = summarise(times)

@@ -55,7 +55,7 @@ class _Sample:
 
 
 @functools.cache
-def _sample() -> _Sample:
+def sample_records() -> _Sample:
     raw = json.loads(resource_path("sample", "demo_unit.json").read_text(encoding="utf-8"))
     return _Sample(
         findings=tuple(_Finding(**f) for f in raw["findings"]),
@@ -101,7 +101,7 @@ def create_demo_unit(db: Database, *, today: date | None = None) -> units.UnitIn
     measure_ids = _create_measures(db, unit.id, now, aims)
     _link_goals(db, unit.id, aims, measure_ids)
 
-    sample = _sample()
+    sample = sample_records()
     finding_pool = list(sample.findings)
     rng.shuffle(finding_pool)
 
@@ -573,7 +573,7 @@ def _age_issues(
     db: Database, unit_id: int, now: date, rng: random.Random, aims: dict[str, int]
 ) -> None:
     """Move each issue along the workflow the way a year of follow-up would have."""
-    sample = _sample()
+    sample = sample_records()
     by_text = {f.description: f for f in sample.findings}
     rows = issues.list_issues(db, issues.IssueQuery(unit_id=unit_id)).rows
     aim_for = {
