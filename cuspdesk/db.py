@@ -58,6 +58,8 @@ ENV_VAR = "CUSPDESK_DB"
 DEFAULT_FILENAME = "cuspdesk.sqlite3"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+# Rows SQLite samples per index when it refreshes planner statistics on close.
+ANALYSIS_LIMIT = 1000
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration this version ships (a test keeps it equal to Alembic's head).
 # Opening a database already at it needs no Alembic at all, which keeps start-up quick.
@@ -205,7 +207,32 @@ class Database:
             session.close()
 
     def dispose(self) -> None:
+        self._optimize()
         self.engine.dispose()
+
+    def _optimize(self) -> None:
+        """Let SQLite refresh the statistics its query planner uses, as it advises on close.
+
+        Without them a filter such as "overdue only" can walk the wrong index of a
+        large log. Bounded (``analysis_limit``) so closing stays quick; skipped when
+        the file cannot be written, and never an error: it only makes queries faster.
+        """
+        if not self.is_sqlite or self.read_only or (self.path and not self.path.exists()):
+            return
+        try:
+            self._check_file_is_still_there()  # never recreate a file deleted underneath
+            with self.engine.connect() as conn:
+                driver = conn.connection.driver_connection
+                driver.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")  # type: ignore[union-attr]
+                has_stats = driver.execute(  # type: ignore[union-attr]
+                    "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+                ).fetchone()
+                # The first statistics (a new or bulk-filled file) are made outright;
+                # after that SQLite redoes only those that have drifted.
+                driver.execute("PRAGMA optimize" if has_stats else "ANALYZE")  # type: ignore[union-attr]
+                driver.commit()  # type: ignore[union-attr]
+        except (CuspDeskError, DatabaseError, sqlite3.Error):
+            pass
 
     def remember_file(self) -> None:
         """Note which file this is, so a save can tell if it was deleted or swapped meanwhile."""

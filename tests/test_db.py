@@ -983,3 +983,14 @@ def test_postgres_session_writes_and_reads(pg_db: Database) -> None:
         s.add(Unit(name="5 North Surgical ICU"))
     with pg_db.reader() as s:
         assert s.scalars(sa.select(Unit.name)).all() == ["5 North Surgical ICU"]
+
+
+def test_closing_a_database_refreshes_the_query_planner_statistics(tmp_path: Path) -> None:
+    """SQLite's advice: PRAGMA optimize on close, so large logs keep their quick plans."""
+    from cuspdesk.services import units
+
+    path = tmp_path / "stats.sqlite3"
+    database = open_database(path)
+    units.create_unit(database, units.UnitFields(name="5 North"))
+    database.dispose()
+    assert raw_scalar(path, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'unit'") >= 1

@@ -297,6 +297,8 @@ def test_a_file_deleted_while_open_refuses_saves(db: Database) -> None:
     assert "moved, deleted or replaced" in message
     with pytest.raises(StorageError):
         drafts.save_draft(db, "issue", "new", {"description": typed.description})
+    db.dispose()
+    assert not db.path.exists(), "closing must not leave an empty new file in its place"
 
 
 def test_a_file_moved_away_and_back(db: Database, tmp_path: Path) -> None:
