@@ -15,6 +15,7 @@ import resource
 import shutil
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -22,6 +23,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
+
+# Benchmarks sort, resize and switch screens: keep that out of the person's own
+# settings by giving every benchmark process (and its children) a settings folder
+# of its own.
+if "CUSPDESK_BENCH_SETTINGS" not in os.environ:
+    os.environ["CUSPDESK_BENCH_SETTINGS"] = tempfile.mkdtemp(prefix="cuspdesk-bench-settings-")
+    os.environ["XDG_CONFIG_HOME"] = os.environ["CUSPDESK_BENCH_SETTINGS"]
 
 Row = dict[str, Any]
 
