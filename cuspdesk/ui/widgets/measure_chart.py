@@ -43,18 +43,14 @@ Shape = Literal["diamond", "circle"]
 _PT = 96 / 72  # paper sizes are in points; the screen works in pixels
 
 
-def _qcolor(colour: str) -> QColor:
-    return QColor(colour)
-
-
-INK = _qcolor(paper.INK)
-CENTRE = _qcolor(paper.CENTRE_COLOUR)
-LIMIT = _qcolor(paper.LIMIT_COLOUR)
-SIGNAL = _qcolor(paper.SIGNAL_COLOUR)
-TARGET = _qcolor(paper.TARGET_COLOUR)
-GRID = _qcolor(paper.GRID_COLOUR)
-SHADE = _qcolor(paper.BASELINE_SHADE)
-NOTE = _qcolor(paper.ANNOTATION_COLOUR)
+INK = QColor(paper.INK)
+CENTRE = QColor(paper.CENTRE_COLOUR)
+LIMIT = QColor(paper.LIMIT_COLOUR)
+SIGNAL = QColor(paper.SIGNAL_COLOUR)
+TARGET = QColor(paper.TARGET_COLOUR)
+GRID = QColor(paper.GRID_COLOUR)
+SHADE = QColor(paper.BASELINE_SHADE)
+NOTE = QColor(paper.ANNOTATION_COLOUR)
 FOCUS = QColor("#0B61A4")
 
 
@@ -443,7 +439,7 @@ class MeasureChartWidget(QWidget):
         if result is not None:
             target = chart.target if chart is not None else None
             side = [
-                (value, text, _qcolor(colour))
+                (value, text, QColor(colour))
                 for value, text, colour in paper.side_labels(result, target, decimals)
             ]
         right_pad = max((fm.horizontalAdvance(t) for _, t, _ in side), default=0.0)
