@@ -21,6 +21,8 @@ from cuspdesk import APP_NAME, __version__
 from cuspdesk.chart_command import add_chart_parser, run_chart
 from cuspdesk.errors import CuspDeskError
 
+EXPORT_TABLES = ("log", "meetings", "rounds", "assessments", "measures")
+
 if TYPE_CHECKING:
     from cuspdesk.db import Database
 
@@ -65,13 +67,41 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--out", required=True, type=Path, help="PDF file to write")
     summary.add_argument("--unit", help="unit name (needed when there are several)")
 
-    export = sub.add_parser("export", help="export the tracking log to CSV or XLSX")
-    export.add_argument("--out", required=True, type=Path, help="FILE.csv or FILE.xlsx")
+    export = sub.add_parser(
+        "export", help="export records to a spreadsheet (CSV, XLSX) or a unit file (.cuspdesk)"
+    )
+    export.add_argument(
+        "--out", required=True, type=Path, help="FILE.csv, FILE.xlsx or FILE.cuspdesk"
+    )
     export.add_argument("--unit", help="unit name (needed when there are several)")
+    export.add_argument(
+        "--table",
+        choices=EXPORT_TABLES,
+        default="log",
+        help="which records a CSV file holds (default: the tracking log; XLSX holds them all)",
+    )
+    export.add_argument(
+        "--include-archived", action="store_true", help="include archived issues"
+    )
 
-    import_ = sub.add_parser("import", help="import a tracking-log spreadsheet (CSV or XLSX)")
-    import_.add_argument("file", type=Path, help="FILE.csv or FILE.xlsx")
+    import_ = sub.add_parser(
+        "import", help="import a tracking-log spreadsheet (CSV, XLSX) or merge a unit file"
+    )
+    import_.add_argument("file", type=Path, help="FILE.csv, FILE.xlsx or FILE.cuspdesk")
     import_.add_argument("--unit", help="unit name (needed when there are several)")
+    import_.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="HEADER=FIELD",
+        help="read the column HEADER as FIELD (repeat for several columns)",
+    )
+    import_.add_argument(
+        "--skip", action="append", default=[], metavar="HEADER", help="ignore the column HEADER"
+    )
+    import_.add_argument(
+        "--dry-run", action="store_true", help="check the file and report, saving nothing"
+    )
 
     sub.add_parser("check", help="run the full integrity check")
 
@@ -129,9 +159,37 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def cmd_not_yet(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    print(f"cuspdesk: “{args.command}” is not available yet in this version.", file=err)
-    return EXIT_USAGE
+SPREADSHEET_SUFFIXES = (".csv", ".xlsx")
+UNIT_FILE_SUFFIX = ".cuspdesk"
+
+
+def _file_kind(path: Path) -> str:
+    """Which kind of file a name asks for, from its suffix: 'spreadsheet' or 'unit file'."""
+    suffix = path.suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES:
+        return "spreadsheet"
+    if suffix == UNIT_FILE_SUFFIX:
+        return "unit file"
+    raise CuspDeskError(
+        f"{path.name} is not a file CUSPDesk can read or write; name it FILE.csv or "
+        "FILE.xlsx for a spreadsheet, or FILE.cuspdesk for a unit file."
+    )
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if _file_kind(args.out) == "spreadsheet":
+        from cuspdesk.spreadsheet_command import run_export
+    else:
+        from cuspdesk.unit_file_command import run_export
+    return run_export(args, out, err)
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if _file_kind(args.file) == "spreadsheet":
+        from cuspdesk.spreadsheet_command import run_import
+    else:
+        from cuspdesk.unit_file_command import run_import
+    return run_import(args, out, err)
 
 
 def cmd_briefing(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -214,8 +272,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, TextIO, TextIO], int]] 
     "demo": cmd_demo,
     "briefing": cmd_briefing,
     "summary": cmd_summary,
-    "export": cmd_not_yet,
-    "import": cmd_not_yet,
+    "export": cmd_export,
+    "import": cmd_import,
     "check": cmd_check,
     "backup": cmd_backup,
     "restore": cmd_restore,

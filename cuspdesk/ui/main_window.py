@@ -38,6 +38,8 @@ from cuspdesk.ui.screens.dashboard import DashboardScreen
 from cuspdesk.ui.screens.registry import SCREENS
 from cuspdesk.ui.screens.tracking_log import TrackingLogScreen
 from cuspdesk.ui.settings import app_settings
+from cuspdesk.ui.spreadsheet_files import add_spreadsheet_actions
+from cuspdesk.ui.unit_files import add_unit_file_actions
 from cuspdesk.ui.widgets.record_table import FOCUS_FRAME
 from cuspdesk.ui.widgets.unsaved import HoldsUnsavedWork, SaveChoice, ask_to_save
 from cuspdesk.ui.worker import run_in_background
@@ -147,6 +149,9 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.new_issue_action)
         file_menu.addAction(self.print_action)
+        file_menu.addSeparator()
+        add_spreadsheet_actions(self, file_menu)
+        add_unit_file_actions(self, file_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         file_menu.setToolTipsVisible(True)
