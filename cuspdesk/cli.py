@@ -80,9 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="log",
         help="which records a CSV file holds (default: the tracking log; XLSX holds them all)",
     )
-    export.add_argument(
-        "--include-archived", action="store_true", help="include archived issues"
-    )
+    export.add_argument("--include-archived", action="store_true", help="include archived issues")
 
     import_ = sub.add_parser(
         "import", help="import a tracking-log spreadsheet (CSV, XLSX) or merge a unit file"

@@ -833,8 +833,8 @@ def schema_differences(database: Database) -> list[object]:
             opts={
                 "compare_type": True,
                 "render_as_batch": database.is_sqlite,
-                "include_name": lambda name, type_, _parents: not (
-                    type_ == "table" and name.startswith(HAND_KEPT_TABLE_PREFIX)
+                "include_name": lambda name, type_, _parents: (
+                    not (type_ == "table" and name.startswith(HAND_KEPT_TABLE_PREFIX))
                 ),
             },
         )

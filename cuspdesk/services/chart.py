@@ -31,6 +31,8 @@ KIND_NAMES: dict[str, str] = {
     "g": "g-chart (cases between events)",
     "t": "t-chart (time between events)",
 }
+
+
 def centre_line_name(kind: str) -> str:
     """What the centre line is called: a t-chart's is a back-transformed mean, not a mean."""
     return {"run": "Median", "t": "Centre"}.get(kind, "Mean")

@@ -1,8 +1,7 @@
 """File-menu actions for spreadsheets (export, import the tracking log).
 
 ``MainWindow`` calls ``add_spreadsheet_actions`` while building its File menu; dialogs and
-services are
-imported only when an action runs, so the window opens as fast as before.
+services are imported only when an action runs, so the window opens as fast as before.
 """
 
 from __future__ import annotations

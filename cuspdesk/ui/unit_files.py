@@ -1,8 +1,7 @@
 """File-menu actions for unit files (export one unit, merge a unit file back).
 
 ``MainWindow`` calls ``add_unit_file_actions`` while building its File menu; dialogs and
-services are
-imported only when an action runs, so the window opens as fast as before.
+services are imported only when an action runs, so the window opens as fast as before.
 """
 
 from __future__ import annotations
