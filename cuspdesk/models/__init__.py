@@ -12,6 +12,7 @@ from cuspdesk.models.defect import (
     FactorGroup,
     LearningShare,
 )
+from cuspdesk.models.exchange import ExchangeSource, ExchangeState, MergeConflict
 from cuspdesk.models.issue import (
     ACTIVE_STATUSES,
     SOURCE_LABELS,
@@ -56,6 +57,8 @@ __all__ = [
     "Decision",
     "DefectReview",
     "Draft",
+    "ExchangeSource",
+    "ExchangeState",
     "ExecutivePartnerAssignment",
     "FactorGroup",
     "Goal",
@@ -70,6 +73,7 @@ __all__ = [
     "MeasurePoint",
     "Meeting",
     "MeetingAttendee",
+    "MergeConflict",
     "Person",
     "RecordMixin",
     "RoundParticipant",

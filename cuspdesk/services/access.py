@@ -75,6 +75,10 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
         frozenset({Role.CHAMPION}),
         "change the unit, its team, its aims or its lists",
     ),
+    "unit.merge": (
+        frozenset({Role.CHAMPION}),
+        "merge unit files or decide merge conflicts",
+    ),
     "settings.manage": (
         frozenset({Role.CHAMPION}),
         "change roles, passphrases or settings",

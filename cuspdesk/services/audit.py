@@ -17,13 +17,24 @@ from sqlalchemy import ColumnElement, and_, event, func, inspect, or_, select
 from sqlalchemy.orm import Session, UOWTransaction
 
 from cuspdesk.db import CuspSession, Database
-from cuspdesk.models import AppSetting, AuditEvent, Base, Draft, IssueNote, SafetyIssue
+from cuspdesk.models import (
+    AppSetting,
+    AuditEvent,
+    Base,
+    Draft,
+    ExchangeSource,
+    ExchangeState,
+    IssueNote,
+    SafetyIssue,
+)
 
 # Columns that change on every save and say nothing a reader needs.
 _NOISE = {"updated_at", "version", "created_at", "id", "uuid"}
 # Drafts are half-typed input kept for the typist, not records: they never enter the trail,
 # which cannot be changed afterwards, so an identifier typed by mistake does not stay forever.
-_NOT_AUDITED = (AuditEvent, Draft)
+# The merge bookkeeping (which version each side last saw) is not a record either; what a
+# merge changes in the records is audited as usual.
+_NOT_AUDITED = (AuditEvent, Draft, ExchangeState, ExchangeSource)
 # Settings whose values are secrets (passphrase hashes) are audited as "changed" only.
 SECRET_SETTING_PREFIXES = ("access.passphrase.",)
 SECRET_SHOWN = "(hidden)"
@@ -170,6 +181,7 @@ ENTITY_LABELS: dict[str, str] = {
     "strategic_aim": "Strategic aim",
     "goal": "Goal",
     "app_setting": "Setting",
+    "merge_conflict": "Merge conflict",
 }
 ACTION_LABELS: dict[str, str] = {
     "create": "Created",
