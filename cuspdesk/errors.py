@@ -99,3 +99,7 @@ class ReadOnlyDatabaseError(DatabaseOpenError):
 
 class StorageError(CuspDeskError):
     """A save failed because of the disk or the server; nothing was half-written."""
+
+
+class UnitFileError(CuspDeskError):
+    """A unit file cannot be read or merged; the database was left as it was."""
