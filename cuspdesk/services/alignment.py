@@ -246,7 +246,7 @@ def _goal_status(goal: units.GoalInfo, info: measures.MeasureInfo | None) -> Goa
     elif target is None:
         state = GoalState.NO_TARGET
     else:
-        met = info.latest_value <= target if direction == "down" else info.latest_value >= target
+        met = measures.meets_target(info.latest_value, target, direction)
         state = GoalState.ON_TRACK if met else GoalState.NOT_ON_TRACK
     return GoalStatus(
         goal_id=goal.id,

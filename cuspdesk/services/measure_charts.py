@@ -574,7 +574,7 @@ def _target_sentence(
         return ""
     i, point = latest
     assert point.value is not None
-    meets = point.value <= target if direction == "down" else point.value >= target
+    meets = measures.meets_target(point.value, target, direction)
     value = f"{format_number(point.value)} {unit_label}".rstrip()
     text = (
         f"Latest month, {month_label(periods[i])}: {value}, "

@@ -128,6 +128,13 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
+def meets_target(value: float | None, target: float | None, direction: str) -> bool | None:
+    """Whether ``value`` meets ``target`` the way the measure counts better; None without both."""
+    if value is None or target is None:
+        return None
+    return value <= target if direction == "down" else value >= target
+
+
 def compute_value(
     kind: str,
     multiplier: float,
