@@ -35,6 +35,7 @@ from cuspdesk.ui.context import AppContext
 from cuspdesk.ui.dialogs.issue_form import open_issue_form
 from cuspdesk.ui.screens.base import Screen
 from cuspdesk.ui.screens.dashboard import DashboardScreen
+from cuspdesk.ui.screens.hospital import HospitalScreen
 from cuspdesk.ui.screens.registry import SCREENS
 from cuspdesk.ui.screens.tracking_log import TrackingLogScreen
 from cuspdesk.ui.settings import app_settings
@@ -121,6 +122,9 @@ class MainWindow(QMainWindow):
         if isinstance(dashboard, DashboardScreen) and isinstance(log, TrackingLogScreen):
             dashboard.show_overdue_requested.connect(lambda: self._show_overdue(log))
             dashboard.show_screen_requested.connect(self.show_screen)
+        hospital = self.screen_by_key("hospital")
+        if isinstance(hospital, HospitalScreen):
+            hospital.show_screen_requested.connect(self.show_screen)
 
         self._restore_layout()
         self._fill_units(unit_id)
@@ -279,6 +283,12 @@ class MainWindow(QMainWindow):
     def _unit_changed(self) -> None:
         if self.context.unit_id is not None:
             app_settings().setValue(self._unit_setting(), self.context.unit_id)
+            # A screen may choose the unit (the hospital view opens a record in its unit).
+            index = self.unit_picker.findData(self.context.unit_id)
+            if index >= 0 and index != self.unit_picker.currentIndex():
+                self.unit_picker.blockSignals(True)
+                self.unit_picker.setCurrentIndex(index)
+                self.unit_picker.blockSignals(False)
         self._update_title()
         self._update_actions()
         self.refresh_counts()

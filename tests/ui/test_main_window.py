@@ -51,6 +51,7 @@ SCREEN_TITLES = [
     "Measures",
     "Team & unit",
     "Strategic alignment",
+    "Hospital view",
 ]
 
 

@@ -8,6 +8,7 @@ from cuspdesk.ui.screens.base import Screen
 from cuspdesk.ui.screens.concerns import ConcernsScreen
 from cuspdesk.ui.screens.dashboard import DashboardScreen
 from cuspdesk.ui.screens.defects import DefectsScreen
+from cuspdesk.ui.screens.hospital import HospitalScreen
 from cuspdesk.ui.screens.measures import MeasuresScreen
 from cuspdesk.ui.screens.meetings import MeetingsScreen
 from cuspdesk.ui.screens.rounds import RoundsScreen
@@ -25,4 +26,5 @@ SCREENS: list[type[Screen]] = [
     MeasuresScreen,
     TeamScreen,
     AlignmentScreen,  # last: Team and Measures open "unit" and "measure" records first
+    HospitalScreen,
 ]
