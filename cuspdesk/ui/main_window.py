@@ -87,6 +87,12 @@ class MainWindow(QMainWindow):
 
         self.unit_picker = QComboBox()
         self.unit_picker.setAccessibleName("Unit")
+        # A long unit name is cut in the picker (its tooltip and list show it whole),
+        # so the sidebar keeps its width however many units there are.
+        self.unit_picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.unit_picker.setMinimumContentsLength(16)
         self.unit_caption = QLabel("&Unit:")
         self.unit_caption.setBuddy(self.unit_picker)
         side = QVBoxLayout()
@@ -266,6 +272,9 @@ class MainWindow(QMainWindow):
         for unit in unit_list:
             label = f"{unit.name} — {unit.hospital}" if unit.hospital else unit.name
             self.unit_picker.addItem(label, unit.id)
+            self.unit_picker.setItemData(
+                self.unit_picker.count() - 1, label, Qt.ItemDataRole.ToolTipRole
+            )
         if wanted is not None:
             self.unit_picker.setCurrentIndex(ids.index(wanted))
         self.unit_picker.blockSignals(False)

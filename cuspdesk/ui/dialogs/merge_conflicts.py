@@ -130,15 +130,16 @@ class MergeConflictsDialog(QDialog):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([380, 620])
+        splitter.setSizes([470, 630])
         bottom = QHBoxLayout()
         bottom.addWidget(self.permission_note, 1)
+        bottom.addStretch(0 if self.permission_note.isVisible() else 1)
         bottom.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
-        self.resize(1040, 560)
+        self.resize(1120, 580)
         self.reload()
 
     @property
@@ -153,7 +154,8 @@ class MergeConflictsDialog(QDialog):
             conflicts = []
             self.record_label.setText(f"⚠ The conflicts could not be loaded: {exc}")
         self.model.set_rows(conflicts)
-        self.list.resizeColumnToContents(1)
+        for column in range(1, len(CONFLICT_COLUMNS)):
+            self.list.resizeColumnToContents(column)
         if conflicts:
             row = self.model.row_of(keep) if keep is not None else -1
             self.list.selectRow(max(row, 0))

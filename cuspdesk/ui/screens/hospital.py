@@ -31,6 +31,9 @@ from cuspdesk.ui.widgets.record_table import RecordTable
 from cuspdesk.ui.widgets.table_state import remember_column_widths
 from cuspdesk.ui.worker import run_in_background
 
+# A column sized to its contents stops here, so one long unit name cannot push the rest away.
+MAX_COLUMN_WIDTH = 220
+
 
 def _harm_free(unit: UnitStanding) -> str:
     return "none recorded" if unit.harm_free_days is None else str(unit.harm_free_days)
@@ -62,19 +65,19 @@ UNIT_COLUMNS: list[Column[UnitStanding]] = [
         header_tip="Open issues past their target date",
     ),
     Column(
-        f"Due in {DUE_SOON_DAYS} days",
+        "Due soon",
         lambda u: u.due_soon,
         numeric=True,
         header_tip=f"Open issues due in the next {DUE_SOON_DAYS} days",
     ),
     Column(
-        "Waiting on executive",
+        "For executive",
         lambda u: u.needs_executive,
         numeric=True,
         header_tip="Barriers waiting on the executive partner",
     ),
     Column(
-        "Days without harm",
+        "Harm-free days",
         _harm_free,
         sort_key=lambda u: u.harm_free_days,
         numeric=True,
@@ -84,13 +87,13 @@ UNIT_COLUMNS: list[Column[UnitStanding]] = [
         ),
     ),
     Column(
-        "Measures on target",
+        "On target",
         _measures_on_target,
         sort_key=lambda u: (u.off_target, -u.on_target),
-        header_tip="Measures whose latest month meets the target",
+        header_tip="Measures whose latest month meets the target, of those with data and a target",
     ),
     Column(
-        "Merge conflicts",
+        "Conflicts",
         lambda u: u.open_conflicts or "",
         sort_key=lambda u: u.open_conflicts,
         numeric=True,
@@ -173,10 +176,14 @@ class HospitalScreen(Screen):
         self.unit_table.row_activated.connect(self._open_unit)
         self.overdue_table.row_activated.connect(self._open_issue)
         self.measure_table.row_activated.connect(self._open_measure)
-        for table, key in (
-            (self.unit_table, "hospital/units"),
-            (self.overdue_table, "hospital/overdue"),
-            (self.measure_table, "hospital/measures"),
+        # Units by name; the most overdue first; measures by unit.
+        self.unit_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.overdue_table.sortByColumn(len(OVERDUE_COLUMNS) - 1, Qt.SortOrder.DescendingOrder)
+        self.measure_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self._sized = False
+        self.tables = (self.unit_table, self.overdue_table, self.measure_table)
+        for table, key in zip(
+            self.tables, ("hospital/units", "hospital/overdue", "hospital/measures"), strict=True
         ):
             remember_column_widths(table, key)
 
@@ -191,22 +198,20 @@ class HospitalScreen(Screen):
             caption.setBuddy(table)
             caption.setStyleSheet("font-weight: bold;")
 
-        lower = QSplitter(Qt.Orientation.Horizontal)
-        lower.setChildrenCollapsible(False)
-        lower.addWidget(self._panel(self.overdue_caption, self.overdue_table))
-        lower.addWidget(self._panel(self.measure_caption, self.measure_table))
-        lower.setSizes([620, 460])
-        outer = QSplitter(Qt.Orientation.Vertical)
-        outer.setChildrenCollapsible(False)
-        outer.addWidget(self._panel(units_caption, self.unit_table))
-        outer.addWidget(lower)
-        outer.setSizes([380, 300])
+        # One above the other, each the full width: long unit names and descriptions
+        # stay readable; the splitter lets a person give any of them more room.
+        panes = QSplitter(Qt.Orientation.Vertical)
+        panes.setChildrenCollapsible(False)
+        panes.addWidget(self._panel(units_caption, self.unit_table))
+        panes.addWidget(self._panel(self.overdue_caption, self.overdue_table))
+        panes.addWidget(self._panel(self.measure_caption, self.measure_table))
+        panes.setSizes([260, 260, 150])
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(self.problem)
-        layout.addWidget(outer, 1)
+        layout.addWidget(panes, 1)
 
     @staticmethod
     def _table(name: str, model: PlainRowsModel[Any]) -> RecordTable:
@@ -290,6 +295,18 @@ class HospitalScreen(Screen):
         self.unit_model.set_rows(data.units)
         self.overdue_model.set_rows(data.most_overdue)
         self.measure_model.set_rows(data.off_target)
+        if not self._sized:  # once: afterwards the widths are the person's own
+            self._sized = True
+            for table in self.tables:
+                self._fit_columns(table)
+
+    @staticmethod
+    def _fit_columns(table: RecordTable) -> None:
+        header = table.horizontalHeader()
+        for column in range(header.count()):
+            if header.sectionResizeMode(column) != header.ResizeMode.Stretch:
+                table.resizeColumnToContents(column)
+                header.resizeSection(column, min(header.sectionSize(column), MAX_COLUMN_WIDTH))
 
     # --- opening records in their unit ------------------------------------------------
 
