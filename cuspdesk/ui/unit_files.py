@@ -52,6 +52,7 @@ def add_unit_file_actions(window: MainWindow, menu: QMenu) -> None:
         action.setObjectName(name)
         menu.addAction(action)
     menu.aboutToShow.connect(lambda: update_unit_file_actions(window))
+    window.context.unit_changed.connect(lambda _unit: update_unit_file_actions(window))
     update_unit_file_actions(window)
 
 
@@ -119,7 +120,7 @@ def merge_unit_file(window: MainWindow, path: Path | None = None) -> None:
 
     refusal = merge_refusal(window)
     if refusal:
-        QMessageBox.information(window, "Merge a unit file", refusal)
+        _tell(window, "Merge a unit file", refusal)
         return
     if path is None:
         chosen, _filter = QFileDialog.getOpenFileName(
@@ -171,13 +172,17 @@ def merge_unit_file(window: MainWindow, path: Path | None = None) -> None:
 
 
 def _warn(window: MainWindow, title: str, error: Exception) -> None:
+    _tell(window, title, str(error), warning=True)
+
+
+def _tell(window: MainWindow, title: str, text: str, *, warning: bool = False) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(window)
-    box.setIcon(QMessageBox.Icon.Warning)
+    box.setIcon(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information)
     box.setWindowTitle(title)
     box.setAccessibleName(title)
-    box.setText(str(error))
+    box.setText(text)
     ok = box.addButton(QMessageBox.StandardButton.Ok)
     ok.setAccessibleName("OK")
     box.exec()
