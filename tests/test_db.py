@@ -994,3 +994,119 @@ def test_closing_a_database_refreshes_the_query_planner_statistics(tmp_path: Pat
     units.create_unit(database, units.UnitFields(name="5 North"))
     database.dispose()
     assert raw_scalar(path, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'unit'") >= 1
+
+
+# --- revision 0004: merging unit files -------------------------------------------------
+
+
+def fill_as_of_0003(engine: sa.Engine) -> None:
+    """A unit with a person and an issue with a note, written as CUSPDesk 0003 would."""
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from cuspdesk.models import IssueNote, Person, SafetyIssue
+
+    with Session(engine) as session:
+        unit = Unit(name="5 North Surgical ICU", hospital="St Elsewhere")
+        owner = Person(full_name="Zoë Lefèvre")
+        session.add_all([unit, owner])
+        session.flush()
+        issue = SafetyIssue(
+            unit_id=unit.id,
+            number=1,
+            date_identified=date(2026, 1, 5),
+            description="Bed alarm not set",
+            owner_id=owner.id,
+            priority_rank=1,
+        )
+        session.add(issue)
+        session.flush()
+        session.add(
+            IssueNote(
+                uuid="00000000-0000-4000-8000-00000000000a",
+                issue_id=issue.id,
+                note_date=date(2026, 1, 6),
+                text="Alarms checked",
+            )
+        )
+        session.commit()
+
+
+def check_merging_works_after_upgrade(database: Database, folder: Path) -> None:
+    from cuspdesk.services import issues, unit_exchange
+
+    inspector = sa.inspect(database.engine)
+    tables = set(inspector.get_table_names())
+    assert {"exchange_state", "exchange_source", "merge_conflict"} <= tables
+    with database.reader() as s:
+        assert s.execute(text("SELECT count(*) FROM merge_conflict")).scalar() == 0
+        unit_id = s.execute(text("SELECT id FROM unit")).scalar_one()
+    out = folder / "upgraded.cuspdesk"
+    unit_exchange.export_unit(database, unit_id, out)
+    fresh = open_database(folder / "fresh.sqlite3")
+    try:
+        result = unit_exchange.merge_unit_file(fresh, out)
+        assert (result.added, result.conflicts) == (4, 0)  # person, unit, issue, note
+        [row] = issues.list_issues(fresh, issues.IssueQuery()).rows
+        assert (row.number, row.owner) == (1, "Zoë Lefèvre")
+    finally:
+        fresh.dispose()
+    again = unit_exchange.merge_unit_file(database, out)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 4)
+
+
+def test_a_0003_database_with_records_is_upgraded_to_0004(db_path: Path, tmp_path: Path) -> None:
+    build_at_revision(db_path, "0003")
+    engine = dbmod._sqlite_engine(db_path, read_only=False)
+    try:
+        fill_as_of_0003(engine)
+    finally:
+        engine.dispose()
+    database = open_database(db_path)
+    try:
+        assert database.migrated_from == "0003"
+        assert current_revision(database) == "0004" == head_revision()
+        assert database.migration_backup is not None
+        check_merging_works_after_upgrade(database, tmp_path)
+    finally:
+        database.dispose()
+
+
+def test_revision_0004_downgrades_cleanly(db_path: Path) -> None:
+    from alembic import command
+
+    open_database(db_path).dispose()
+    older = Database(dbmod._sqlite_engine(db_path, read_only=False), path=db_path)
+    try:
+        config = dbmod.alembic_config()
+        with older.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0003")
+        assert "merge_conflict" not in sa.inspect(older.engine).get_table_names()
+    finally:
+        older.dispose()
+    reopened = open_database(db_path)
+    try:
+        assert current_revision(reopened) == head_revision()
+    finally:
+        reopened.dispose()
+
+
+@pytest.mark.postgres
+def test_a_0003_postgres_database_with_records_is_upgraded_to_0004(
+    empty_pg_url: str, tmp_path: Path
+) -> None:
+    older = Database(create_engine(empty_pg_url), path=None)
+    try:
+        upgrade_to(older, "0003")
+        fill_as_of_0003(older.engine)
+    finally:
+        older.dispose()
+    database = open_database(empty_pg_url)
+    try:
+        assert database.migrated_from == "0003"
+        assert current_revision(database) == head_revision()
+        check_merging_works_after_upgrade(database, tmp_path)
+    finally:
+        database.dispose()

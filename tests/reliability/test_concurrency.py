@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from reliability_helpers import YESTERDAY, run_cli, unit_with_issues
 
-from cuspdesk.db import Database
+from cuspdesk.db import Database, open_database
 from cuspdesk.errors import ConflictError
 from cuspdesk.services import audit, issues, units
 
@@ -180,3 +180,45 @@ def test_the_app_saves_while_the_command_line_fills_the_demo_unit(db: Database) 
     assert {u.name for u in units.list_units(db)} >= {"Ward 9"}
     code, _, err = run_cli("--db", str(db.path), "check")
     assert code == 0, err
+
+
+@pytest.mark.postgres
+def test_two_clients_on_one_server_editing_one_issue_get_the_conflict(pg_db: Database) -> None:
+    """Two desktops open the same shared server: the second save is refused, with both sides."""
+    _unit_id, (issue_id, *_rest) = unit_with_issues(pg_db, count=1)
+    other = open_database(target_of(pg_db))
+    try:
+        first = issues.get_issue(pg_db, issue_id)  # both forms open the issue...
+        second = issues.get_issue(other, issue_id)
+        issues.update_issue(
+            pg_db,
+            issue_id,
+            replace(first.fields, action_plan="First client: pumps ordered"),
+            expected_version=first.version,
+        )
+        with pytest.raises(ConflictError) as info:
+            issues.update_issue(
+                other,
+                issue_id,
+                replace(second.fields, action_plan="Second client: pumps serviced"),
+                expected_version=second.version,
+            )
+        conflict = info.value
+        assert conflict.theirs["action_plan"] == "First client: pumps ordered"
+        assert conflict.mine["action_plan"] == "Second client: pumps serviced"
+        assert "action_plan" in conflict.differing_fields
+        assert conflict.current_version == first.version + 1
+        # Nothing was saved over the first client's change; reloading and saving works.
+        reloaded = issues.get_issue(other, issue_id)
+        assert reloaded.fields.action_plan == "First client: pumps ordered"
+        issues.update_issue(
+            other,
+            issue_id,
+            replace(reloaded.fields, action_plan="Second client, after reloading"),
+            expected_version=reloaded.version,
+        )
+        assert issues.get_issue(pg_db, issue_id).fields.action_plan == (
+            "Second client, after reloading"
+        )
+    finally:
+        other.dispose()
