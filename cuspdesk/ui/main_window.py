@@ -147,6 +147,9 @@ class MainWindow(QMainWindow):
         self.new_issue_action = QAction("&New issue…", self)
         self.new_issue_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_issue_action.triggered.connect(self.new_issue)
+        self.new_unit_action = QAction("New &unit…", self)
+        self.new_unit_action.setStatusTip("Add another unit to this database.")
+        self.new_unit_action.triggered.connect(self.new_unit)
         self.print_action = QAction("&Print briefing…", self)
         self.print_action.setShortcut(QKeySequence.StandardKey.Print)
         self.print_action.triggered.connect(self.print_briefing)
@@ -158,6 +161,7 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.new_issue_action)
+        file_menu.addAction(self.new_unit_action)
         file_menu.addAction(self.print_action)
         file_menu.addSeparator()
         add_spreadsheet_actions(self, file_menu)
@@ -316,6 +320,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         can_write = not self.db.read_only and self.context.unit_id is not None
         self.new_issue_action.setEnabled(can_write)
+        self.new_unit_action.setEnabled(not self.db.read_only)
         if self.db.read_only:
             self.new_issue_action.setToolTip("The database is open read-only.")
         if _printing_available():
@@ -370,6 +375,17 @@ class MainWindow(QMainWindow):
         if self.db.read_only or self.context.unit_id is None:
             return
         open_issue_form(self.context, None, unit_id=self.context.unit_id, parent=self)
+
+    def new_unit(self) -> None:
+        """Add a unit with the first-start form; the picker then shows it."""
+        from cuspdesk.ui.dialogs.welcome import WelcomeDialog
+
+        if self.db.read_only:
+            return
+        dialog = WelcomeDialog(self.db, self, another_unit=True)
+        if dialog.exec() == WelcomeDialog.DialogCode.Accepted and dialog.created_unit_id:
+            self._fill_units(dialog.created_unit_id)
+            self.context.changed("unit")
 
     def print_briefing(self) -> None:
         if not _printing_available() or self.context.unit_id is None:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QComboBox, QLabel
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from cuspdesk.db import Database
@@ -15,7 +15,7 @@ from cuspdesk.ui.dialogs.issue_form import IssueFormDialog
 from cuspdesk.ui.main_window import MainWindow
 from cuspdesk.ui.screens.hospital import HospitalScreen
 from cuspdesk.ui.widgets.record_table import RecordTable
-from ui.qt_helpers import find, open_window, settle, windows
+from ui.qt_helpers import DialogAnswerer, find, open_window, settle, windows
 
 
 def column_texts(table: RecordTable, header: str) -> list[str]:
@@ -139,3 +139,25 @@ def test_a_saved_issue_shows_up_without_reopening(
     window.context.changed("issue")
     settle(qtbot)
     assert screen.data is not None and screen.data.open == 1
+
+
+def test_new_unit_adds_a_unit_and_the_picker_shows_it(
+    qtbot: QtBot, db: Database, small_unit: dict[str, Any]
+) -> None:
+    window = open_window(qtbot, db)
+    picker = find(window, QComboBox, "Unit")
+    assert not picker.isVisible()  # one unit: nothing to pick
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None and dialog.accessibleName() == "Add a unit"
+        find(dialog, QLineEdit, "Unit name").setText("6 South Oncology")
+
+    DialogAnswerer().then("Add the unit", before=fill)
+    window.new_unit_action.trigger()
+    assert [u.name for u in units.list_units(db)] == ["4 West Medicine", "6 South Oncology"]
+    assert picker.isVisible() and picker.count() == 2
+    assert picker.currentText() == "6 South Oncology"
+    show_hospital(qtbot, window)
+    table = find(window, RecordTable, "Units")
+    assert column_texts(table, "Unit") == ["4 West Medicine", "6 South Oncology"]

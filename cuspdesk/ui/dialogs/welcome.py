@@ -44,9 +44,14 @@ def _line(name: str, placeholder: str = "") -> QLineEdit:
 
 
 class WelcomeDialog(QDialog):
-    """``created_unit_id`` holds the new (or sample) unit once the dialog is accepted."""
+    """``created_unit_id`` holds the new (or sample) unit once the dialog is accepted.
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    With ``another_unit`` the same form adds a further unit to a database that has one.
+    """
+
+    def __init__(
+        self, db: Database, parent: QWidget | None = None, *, another_unit: bool = False
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.created_unit_id: int | None = None
@@ -60,6 +65,16 @@ class WelcomeDialog(QDialog):
             "(you can add and change everything later on the Team &amp; unit screen), or load "
             "a sample unit to look around first.</p>"
         )
+        if another_unit:
+            self.setWindowTitle("Add a unit")
+            self.setAccessibleName("Add a unit")
+            intro.setText(
+                "<h2>Add a unit</h2><p>Each unit keeps its own tracking log, rounds, meetings "
+                "and measures in this database; the Unit picker above the sidebar switches "
+                "between them, and the Hospital view shows them side by side. Tell us about "
+                "the unit and its CUSP team (you can change everything later on the Team "
+                "&amp; unit screen).</p>"
+            )
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.RichText)
 
@@ -120,6 +135,10 @@ class WelcomeDialog(QDialog):
         self.cancel_button.setAccessibleName("Cancel")
         self.create_button = QPushButton("&Create our unit")
         self.create_button.setAccessibleName("Create our unit")
+        if another_unit:
+            self.sample_button.hide()
+            self.create_button.setText("&Add the unit")
+            self.create_button.setAccessibleName("Add the unit")
         for button in (self.sample_button, self.cancel_button, self.create_button):
             button.setAutoDefault(False)
         self.create_button.setDefault(True)
