@@ -19,7 +19,7 @@ import uuid as uuid_module
 import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -818,12 +818,20 @@ def merge_unit_file(
             result = _Merge(session, package, dry_run=dry_run).run()
         except _Damaged:
             raise UnitFileError(
-                f"“{name}” holds a record this database cannot take (it is damaged or "
-                "points at records it does not hold); nothing was merged."
+                f"“{name}” holds a record this database cannot take (a damaged value, a link "
+                "to a record neither holds, or a clash with a change saved at the same "
+                "moment); nothing was merged."
             ) from None
         if dry_run:
             session.rollback()
+    if dry_run and result.added and not _has_unit(db, package):
+        result = replace(result, unit_id=None)  # the unit it would add is not there yet
     return result
+
+
+def _has_unit(db: Database, package: UnitPackage) -> bool:
+    with db.reader() as session:
+        return session.scalar(select(Unit.id).where(Unit.uuid == package.unit_uuid)) is not None
 
 
 class _Merge:

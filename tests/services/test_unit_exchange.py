@@ -524,3 +524,12 @@ def test_an_unwritable_place_fails_in_one_sentence(
         ux.export_unit(any_db, unit.id, tmp_path / "no-such-folder" / "unit.cuspdesk")
     assert_plain_sentence(str(info.value))
     assert not list(tmp_path.glob("**/*.partial"))
+
+
+def test_a_dry_run_into_an_empty_database_names_no_unit(
+    any_db: Database, laptop: Database, unit: units.UnitInfo, tmp_path: Path
+) -> None:
+    path = tmp_path / "unit.cuspdesk"
+    ux.export_unit(any_db, unit.id, path)
+    assert ux.merge_unit_file(laptop, path, dry_run=True).unit_id is None
+    assert ux.merge_unit_file(laptop, path).unit_id == laptop_unit(laptop).id
