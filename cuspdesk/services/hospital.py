@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import func, select
+
 from cuspdesk.db import Database
+from cuspdesk.models import MergeConflict
 from cuspdesk.services.dashboard import DUE_SOON_DAYS, HarmEvent, last_harm_event
 from cuspdesk.services.issues import IssueQuery, IssueRow, count_issues, list_issues
 from cuspdesk.services.measures import list_measures, meets_target
-from cuspdesk.services.unit_exchange import count_open_conflicts
 from cuspdesk.services.units import list_units
 from cuspdesk.services.validation import today as _today
 
@@ -126,7 +128,7 @@ def load_hospital_overview(
                 needs_executive=counts.needs_executive,
                 last_harm=last_harm_event(db, unit.id, day),
                 measures=measures,
-                open_conflicts=count_open_conflicts(db, unit.id),
+                open_conflicts=_open_conflicts(db, unit.id),
             )
         )
     standings.sort(key=lambda s: s.name.casefold())
@@ -147,6 +149,17 @@ def load_hospital_overview(
         overdue_total=overdue.total,
         off_target=off_target,
     )
+
+
+def _open_conflicts(db: Database, unit_id: int) -> int:
+    """Records of the unit changed both here and in a merged unit file, still undecided."""
+    with db.reader() as session:
+        count = session.scalar(
+            select(func.count())
+            .select_from(MergeConflict)
+            .where(MergeConflict.unit_id == unit_id, MergeConflict.decided_at.is_(None))
+        )
+    return int(count or 0)
 
 
 __all__ = [

@@ -1176,16 +1176,6 @@ def _apply_file_version(session: Session, kind: _Kind, conflict: MergeConflict) 
         ) from None
 
 
-def count_open_conflicts(db: Database, unit_id: int | None = None) -> int:
-    query = (
-        select(func.count()).select_from(MergeConflict).where(MergeConflict.decided_at.is_(None))
-    )
-    if unit_id is not None:
-        query = query.where(MergeConflict.unit_id == unit_id)
-    with db.reader() as session:
-        return int(session.scalar(query) or 0)
-
-
 def suggested_file_name(unit_name: str, on: date) -> str:
     """A file name that says which unit and when, safe on every filesystem."""
     safe = "".join(c if c.isalnum() or c in " -_" else "-" for c in unit_name).strip() or "unit"
@@ -1199,7 +1189,6 @@ __all__: Sequence[str] = (
     "FieldDifference",
     "MergeResult",
     "UnitPackage",
-    "count_open_conflicts",
     "database_id",
     "decide_conflict",
     "export_unit",

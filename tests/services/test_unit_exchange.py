@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from cuspdesk.db import Actor, Database, open_database
 from cuspdesk.errors import PermissionDeniedError, StorageError, UnitFileError, ValidationError
 from cuspdesk.models import AuditEvent, MergeConflict
-from cuspdesk.services import issues, measures, meetings, units
+from cuspdesk.services import hospital, issues, measures, meetings, units
 from cuspdesk.services import unit_exchange as ux
 
 HOSTILE_TEXT = (
@@ -233,6 +233,9 @@ def test_a_record_changed_on_both_sides_is_listed_as_a_conflict_and_never_overwr
     again = ux.merge_unit_file(any_db, tmp_path / "back.cuspdesk")
     assert again.conflicts == 0
     assert len(ux.list_conflicts(any_db, unit.id)) == 1
+    # The hospital view counts it against its unit.
+    [standing] = hospital.load_hospital_overview(any_db).units
+    assert standing.open_conflicts == 1
 
 
 def test_keeping_the_files_version_applies_it_and_is_audited(
