@@ -7,6 +7,11 @@ version; a record changed on both sides becomes a stored conflict for a person t
 decide (``list_conflicts``, ``decide_conflict``), never a silent overwrite. Each
 database remembers the file versions it has dealt with, so merging the same file
 twice changes nothing.
+
+A unit file is a zip archive holding ``unit.json``: the format name and version, the
+id of the database it came from, when it was exported, the unit, and every record
+(kind, uuid, the content both sides compare, the numbering carried along, the version
+last agreed with the other side, and the record's version and time of last change).
 """
 
 from __future__ import annotations
@@ -550,6 +555,9 @@ def export_unit(db: Database, unit_id: int, path: str | os.PathLike[str]) -> Exp
                     "content": content,
                     "carried": carried,
                     "base": agreed.get(record_uuid),
+                    # For people reading the file; a merge compares content, not these.
+                    "version": getattr(row, "version", None),
+                    "updated_at": _encode(getattr(row, "updated_at", None)),
                 }
             )
 
