@@ -68,7 +68,7 @@ def test_the_hospital_view_is_the_last_section_and_lists_every_unit(
     assert column_texts(units_table, "Overdue") == ["⚠ 1", "0"]
     assert column_texts(units_table, "On target") == ["0 of 1", "no measures"]
     summary = find(window, QLabel, "Hospital summary").text()
-    assert summary.startswith("2 units · 1 open issues · 1 overdue · 1 measures off target")
+    assert summary == "2 units · 1 open issue · 1 overdue · 1 measure off target"
     overdue = find(window, RecordTable, "Most overdue issues across units")
     assert column_texts(overdue, "Description") == ["Telemetry leads <b>run out</b> on nights"]
     measures_table = find(window, RecordTable, "Measures off target")

@@ -35,6 +35,10 @@ from cuspdesk.ui.worker import run_in_background
 MAX_COLUMN_WIDTH = 220
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _harm_free(unit: UnitStanding) -> str:
     return "none recorded" if unit.harm_free_days is None else str(unit.harm_free_days)
 
@@ -278,12 +282,11 @@ class HospitalScreen(Screen):
         self.data = data
         day = data.on.strftime("%A %d %B %Y").replace(" 0", " ")
         self.heading.setText(f"<h2>{self.title}</h2>{day}")
-        units = len(data.units)
-        shown = len(data.most_overdue)
         self.summary.setText(
-            f"{units} unit{'' if units == 1 else 's'} · {data.open} open issues · "
-            f"{data.overdue} overdue · {len(data.off_target)} measures off target"
+            f"{_plural(len(data.units), 'unit')} · {_plural(data.open, 'open issue')} · "
+            f"{data.overdue} overdue · {_plural(len(data.off_target), 'measure')} off target"
         )
+        shown = len(data.most_overdue)
         self.overdue_caption.setText(
             "Most &overdue issues across units"
             + (
