@@ -71,7 +71,6 @@ from cuspdesk.models import (
 from cuspdesk.models.base import UTCDateTime, new_uuid
 from cuspdesk.services.access import require
 from cuspdesk.services.audit import entity_label
-from cuspdesk.services.issues import _next_number, _next_rank
 from cuspdesk.services.settings import get_setting, put_setting
 from cuspdesk.services.units import ensure_default_lists
 
@@ -709,10 +708,30 @@ class _Writer:
         self.session = session
         self.refs = _Refs(session)
         self.unit_id = unit_id
+        # Rows of one kind looked up at once, by uuid (a query per record is slow).
+        self._known: dict[str, dict[str, Base]] = {}
+        # Rows added but not yet flushed, so not yet known to ``refs``.
+        self._added: list[Any] = []
+        self._numbers: set[int] | None = None
+        self._ranks: set[int] = set()
+
+    def preload(self, kind: _Kind, uuids: Sequence[str]) -> None:
+        model: Any = kind.model
+        known: dict[str, Base] = {}
+        for start in range(0, len(uuids), 500):
+            for row in self.session.scalars(
+                select(model).where(model.uuid.in_(uuids[start : start + 500]))
+            ):
+                known[str(row.uuid)] = row
+        self._known[kind.entity] = known
 
     def find(self, kind: _Kind, record_uuid: str, content: dict[str, Any]) -> Base | None:
         model: Any = kind.model
-        row: Base | None = self.session.scalar(select(model).where(model.uuid == record_uuid))
+        row: Base | None
+        if kind.entity in self._known:
+            row = self._known[kind.entity].get(record_uuid)
+        else:
+            row = self.session.scalar(select(model).where(model.uuid == record_uuid))
         if row is None and kind.natural_key:
             where = []
             for key in kind.natural_key:
@@ -753,34 +772,23 @@ class _Writer:
         if kind.entity == "safety_issue":
             self._number_issue(row, record.carried)
         self.session.add(row)
-        self.flush()
-        self.refs.add(kind.model.__tablename__, row.id, row.uuid)
+        self._added.append(row)
         added: Base = row
         return added
 
     def _number_issue(self, issue: SafetyIssue, carried: dict[str, Any]) -> None:
         """Keep the file's issue number and rank when this unit has them free."""
-        assert self.unit_id is not None
-        number, rank = carried.get("number"), carried.get("priority_rank")
-        taken = isinstance(number, int) and self.session.scalar(
-            select(SafetyIssue.id).where(
-                SafetyIssue.unit_id == self.unit_id, SafetyIssue.number == number
-            )
-        )
-        if not isinstance(number, int) or isinstance(number, bool) or number < 1 or taken:
-            number = _next_number(self.session, self.unit_id)
-        issue.number = number
-        if issue.status not in ACTIVE_STATUSES:
+        if self._numbers is None:
+            in_unit = select(SafetyIssue).where(SafetyIssue.unit_id == self.unit_id)
+            numbers = in_unit.with_only_columns(SafetyIssue.number)
+            ranks = in_unit.with_only_columns(SafetyIssue.priority_rank)
+            self._numbers = set(self.session.scalars(numbers))
+            self._ranks = {r for r in self.session.scalars(ranks) if r is not None}
+        issue.number = _free(carried.get("number"), self._numbers)
+        if issue.status in ACTIVE_STATUSES:
+            issue.priority_rank = _free(carried.get("priority_rank"), self._ranks)
+        else:
             issue.priority_rank = None
-            return
-        rank_taken = isinstance(rank, int) and self.session.scalar(
-            select(SafetyIssue.id).where(
-                SafetyIssue.unit_id == self.unit_id, SafetyIssue.priority_rank == rank
-            )
-        )
-        if not isinstance(rank, int) or isinstance(rank, bool) or rank < 1 or rank_taken:
-            rank = _next_rank(self.session, self.unit_id)
-        issue.priority_rank = rank
 
     def replace_children(self, kind: _Kind, row: Base, content: dict[str, Any]) -> None:
         row_id = int(getattr(row, "id"))  # noqa: B009
@@ -811,6 +819,18 @@ class _Writer:
             self.session.flush()
         except IntegrityError as exc:
             raise _Damaged("constraint") from exc
+        for row in self._added:
+            self.refs.add(row.__tablename__, row.id, row.uuid)
+        self._added.clear()
+
+
+def _free(wanted: Any, taken: set[int]) -> int:
+    """``wanted`` when it is a number not yet taken, else the next after the highest; noted."""
+    free = wanted if isinstance(wanted, int) and not isinstance(wanted, bool) else 0
+    if free < 1 or free in taken:
+        free = max(taken, default=0) + 1
+    taken.add(free)
+    return free
 
 
 def merge_unit_file(
@@ -850,6 +870,7 @@ class _Merge:
         self.writer = _Writer(session, None)
         self.counts = {"added": 0, "updated": 0, "unchanged": 0, "conflicts": 0}
         self.pending_children: list[tuple[_Kind, Base, dict[str, Any]]] = []
+        self.states: dict[str, ExchangeState] = {}
 
     def run(self) -> MergeResult:
         package = self.package
@@ -874,8 +895,13 @@ class _Merge:
             records = by_entity.get(kind.entity, [])
             if kind.entity == "unit":
                 records = [r for r in records if r.uuid == package.unit_uuid]
-            for record in records:
-                self._merge_record(kind, record)
+            self.writer.preload(kind, [r.uuid for r in records])
+            self._preload_states(records)
+            # One flush per kind, not per record: thousands of issues merge in seconds.
+            with self.session.no_autoflush:
+                for record in records:
+                    self._merge_record(kind, record)
+            self.writer.flush()
         for kind, row, content in self.pending_children:
             self.writer.replace_children(kind, row, content)
         self._remember_source()
@@ -887,6 +913,16 @@ class _Merge:
             dry_run=self.dry_run,
             **self.counts,
         )
+
+    def _preload_states(self, records: Sequence[PackageRecord]) -> None:
+        uuids = [r.uuid for r in records]
+        for start in range(0, len(uuids), 500):
+            for state in self.session.scalars(
+                select(ExchangeState).where(
+                    ExchangeState.record_uuid.in_(uuids[start : start + 500])
+                )
+            ):
+                self.states[state.record_uuid] = state
 
     def _check_not_older(self) -> None:
         source = self.session.get(ExchangeSource, self.package.database_id)
@@ -915,10 +951,11 @@ class _Merge:
         writer = self.writer
         file_print = record.fingerprint
         row = writer.find(kind, record.uuid, record.content)
-        state = self.session.get(ExchangeState, record.uuid)
+        state = self.states.get(record.uuid)
         if row is None:
             row = writer.insert(kind, record)
             if kind.entity == "unit":
+                writer.flush()  # every other record needs the unit's id
                 writer.unit_id = int(getattr(row, "id"))  # noqa: B009
             self.pending_children.append((kind, row, record.content))
             self._remember(kind, record, state, agreed=file_print)
@@ -960,6 +997,7 @@ class _Merge:
         if state is None:
             state = ExchangeState(record_uuid=record.uuid, entity=kind.entity)
             self.session.add(state)
+            self.states[record.uuid] = state
         state.seen_fingerprint = record.fingerprint
         if agreed is not None:
             state.agreed_fingerprint = agreed

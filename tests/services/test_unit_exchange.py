@@ -312,6 +312,8 @@ def test_issue_numbers_added_on_both_sides_do_not_clash(
     assert numbers["Found on the server"] == server_new.number
     assert numbers["Found offline"] == server_new.number + 1
     assert len(set(numbers.values())) == len(rows)
+    ranks = [r.priority_rank for r in rows if r.priority_rank is not None]
+    assert sorted(ranks) == list(range(1, len(rows) + 1))  # the new one joins the bottom
 
 
 def test_the_same_month_entered_on_both_sides_is_one_data_point(
