@@ -16,6 +16,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -994,3 +995,46 @@ def test_closing_a_database_refreshes_the_query_planner_statistics(tmp_path: Pat
     units.create_unit(database, units.UnitFields(name="5 North"))
     database.dispose()
     assert raw_scalar(path, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'unit'") >= 1
+
+
+def test_upgrading_a_long_log_adds_the_overdue_and_harm_indexes_and_fresh_statistics(
+    db_path: Path,
+) -> None:
+    """Revision 0004 on a database that already holds issues: the planner knows them."""
+    from alembic import command
+
+    from cuspdesk.services import issues, units
+
+    database = open_database(db_path)
+    try:
+        unit = units.create_unit(database, units.UnitFields(name="5 North"))
+        for number in range(30):
+            fields = issues.IssueFields(
+                description=f"Issue {number}", date_identified=date(2026, 1, 5)
+            )
+            issues.create_issue(database, unit.id, fields)
+        with database.engine.begin() as conn:
+            config = dbmod.alembic_config()
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0003")
+    finally:
+        database.dispose()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DELETE FROM sqlite_stat1")
+    conn.close()
+
+    upgraded = open_database(db_path)
+    try:
+        assert upgraded.migrated_from == "0003"
+        index_names = "SELECT group_concat(name) FROM sqlite_master WHERE tbl_name = 'safety_issue'"
+        names = str(raw_scalar(db_path, index_names)).split(",")
+        assert "ix_safety_issue_unit_id_status_target_date" in names
+        assert "ix_safety_issue_unit_id_harm_event_date_identified" in names
+        assert "ix_safety_issue_unit_id_status" not in names
+        stats = (
+            "SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_safety_issue_unit_id_status_target_date'"
+        )
+        assert str(raw_scalar(db_path, stats)).startswith("30 ")
+        assert raw_scalar(db_path, "SELECT count(*) FROM safety_issue") == 30
+    finally:
+        upgraded.dispose()
