@@ -111,14 +111,15 @@ def fill_issues(db: Database, count: int) -> int:
     return unit.id
 
 
-def build_in_child(kind: str, path: Path) -> Path:
+def build_in_child(kind: str, path: Path, *, count: int = BIG_LOG) -> Path:
     """Build a fixture database in a separate process.
 
     The benchmark process stays small that way: a child's peak-memory figure
     starts at the size of the process that spawned it, so a parent holding
     100,000 rows would make every command it measures look as large.
     """
-    subprocess.run([sys.executable, "-m", "bench.fixtures", kind, str(path)], check=True)
+    command = [sys.executable, "-m", "bench.fixtures", kind, str(path), "--count", str(count)]
+    subprocess.run(command, check=True)
     return path
 
 
@@ -126,11 +127,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build a benchmark database.")
     parser.add_argument("kind", choices=("demo", "big"))
     parser.add_argument("path", type=Path)
+    parser.add_argument("--count", type=int, default=BIG_LOG, help="issues in a big log")
     args = parser.parse_args(argv)
     if args.kind == "demo":
         demo_database(args.path)
     else:
-        big_log_database(args.path)
+        big_log_database(args.path, args.count)
     return 0
 
 

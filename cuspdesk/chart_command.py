@@ -8,20 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
+from cuspdesk.chart_kinds import CHART_KINDS, KIND_NAMES, RULE_SET_NAMES, RULE_SETS
 from cuspdesk.errors import CuspDeskError, ValidationError
-from cuspdesk.services.chart import (
-    CHART_KINDS,
-    KIND_NAMES,
-    RULE_SET_NAMES,
-    ChartResult,
-    compute_chart,
-    describe_signals,
-)
-from cuspdesk.services.chart_csv import read_chart_csv
 
-ALL_RULES = ("ihi", "anhoej", "we", "mdc")
+if TYPE_CHECKING:
+    from cuspdesk.services.chart import ChartResult
 
 
 def add_chart_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -39,7 +32,7 @@ def add_chart_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--kind", required=True, choices=CHART_KINDS, help="kind of chart")
     p.add_argument(
         "--rules",
-        choices=ALL_RULES,
+        choices=RULE_SETS,
         default=None,
         help="ihi or anhoej for run charts (default ihi); we or mdc for control charts "
         "(default we)",
@@ -59,6 +52,10 @@ def add_chart_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def run_chart(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``cuspdesk chart``; 0 on success, 1 with a plain message on ``err`` otherwise."""
+    # Imported here: the parser is built for every command, the charting code is not.
+    from cuspdesk.services.chart import compute_chart
+    from cuspdesk.services.chart_csv import read_chart_csv
+
     try:
         rows = read_chart_csv(args.data, args.kind)
         result = compute_chart(rows, args.kind, args.rules, multiplier=args.multiplier)
@@ -84,6 +81,8 @@ def run_chart(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def format_table(result: ChartResult) -> str:
     """Aligned table of the points, then the signals and rules in plain words."""
+    from cuspdesk.services.chart import describe_signals
+
     numbers = [
         abs(x)
         for p in result.points

@@ -63,7 +63,7 @@ ANALYSIS_LIMIT = 1000
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration this version ships (a test keeps it equal to Alembic's head).
 # Opening a database already at it needs no Alembic at all, which keeps start-up quick.
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 BACKUP_FOLDER_NAME = "cuspdesk-backups"
 # SQLAlchemy's driver name for SQLCipher (encrypted SQLite), from the optional extra.
 CIPHER_DRIVER = "pysqlcipher"

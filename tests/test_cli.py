@@ -128,6 +128,17 @@ def test_version_as_a_real_program(script: bool) -> None:
     assert (result.code, result.out, result.err) == (0, f"CUSPDesk {__version__}\n", "")
 
 
+def test_the_command_line_answers_version_and_help_without_loading_the_database_layer() -> None:
+    """Building the parser must stay light: every command pays for it."""
+    probe = (
+        "import sys, cuspdesk.cli as cli; cli.build_parser(); "
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'reportlab', 'PySide6') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_help_lists_every_command() -> None:
     result = run("--help")
     assert result.code == 0

@@ -16,6 +16,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -996,11 +997,11 @@ def test_closing_a_database_refreshes_the_query_planner_statistics(tmp_path: Pat
     assert raw_scalar(path, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'unit'") >= 1
 
 
-# --- revision 0004: merging unit files -------------------------------------------------
+# --- revision 0005: merging unit files -------------------------------------------------
 
 
-def fill_as_of_0003(engine: sa.Engine) -> None:
-    """A unit with a person and an issue with a note, written as CUSPDesk 0003 would."""
+def fill_as_of_0004(engine: sa.Engine) -> None:
+    """A unit with a person and an issue with a note, written as CUSPDesk 0004 would."""
     from datetime import date
 
     from sqlalchemy.orm import Session
@@ -1056,24 +1057,24 @@ def check_merging_works_after_upgrade(database: Database, folder: Path) -> None:
     assert (again.added, again.updated, again.unchanged) == (0, 0, 4)
 
 
-def test_a_0003_database_with_records_is_upgraded_to_0004(db_path: Path, tmp_path: Path) -> None:
-    build_at_revision(db_path, "0003")
+def test_a_0004_database_with_records_is_upgraded_to_0005(db_path: Path, tmp_path: Path) -> None:
+    build_at_revision(db_path, "0004")
     engine = dbmod._sqlite_engine(db_path, read_only=False)
     try:
-        fill_as_of_0003(engine)
+        fill_as_of_0004(engine)
     finally:
         engine.dispose()
     database = open_database(db_path)
     try:
-        assert database.migrated_from == "0003"
-        assert current_revision(database) == "0004" == head_revision()
+        assert database.migrated_from == "0004"
+        assert current_revision(database) == "0005" == head_revision()
         assert database.migration_backup is not None
         check_merging_works_after_upgrade(database, tmp_path)
     finally:
         database.dispose()
 
 
-def test_revision_0004_downgrades_cleanly(db_path: Path) -> None:
+def test_revision_0005_downgrades_cleanly(db_path: Path) -> None:
     from alembic import command
 
     open_database(db_path).dispose()
@@ -1082,7 +1083,7 @@ def test_revision_0004_downgrades_cleanly(db_path: Path) -> None:
         config = dbmod.alembic_config()
         with older.engine.begin() as conn:
             config.attributes["connection"] = conn
-            command.downgrade(config, "0003")
+            command.downgrade(config, "0004")
         assert "merge_conflict" not in sa.inspect(older.engine).get_table_names()
     finally:
         older.dispose()
@@ -1094,19 +1095,62 @@ def test_revision_0004_downgrades_cleanly(db_path: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_a_0003_postgres_database_with_records_is_upgraded_to_0004(
+def test_a_0004_postgres_database_with_records_is_upgraded_to_0005(
     empty_pg_url: str, tmp_path: Path
 ) -> None:
     older = Database(create_engine(empty_pg_url), path=None)
     try:
-        upgrade_to(older, "0003")
-        fill_as_of_0003(older.engine)
+        upgrade_to(older, "0004")
+        fill_as_of_0004(older.engine)
     finally:
         older.dispose()
     database = open_database(empty_pg_url)
     try:
-        assert database.migrated_from == "0003"
+        assert database.migrated_from == "0004"
         assert current_revision(database) == head_revision()
         check_merging_works_after_upgrade(database, tmp_path)
     finally:
         database.dispose()
+
+
+def test_upgrading_a_long_log_adds_the_overdue_and_harm_indexes_and_fresh_statistics(
+    db_path: Path,
+) -> None:
+    """Revision 0004 on a database that already holds issues: the planner knows them."""
+    from alembic import command
+
+    from cuspdesk.services import issues, units
+
+    database = open_database(db_path)
+    try:
+        unit = units.create_unit(database, units.UnitFields(name="5 North"))
+        for number in range(30):
+            fields = issues.IssueFields(
+                description=f"Issue {number}", date_identified=date(2026, 1, 5)
+            )
+            issues.create_issue(database, unit.id, fields)
+        with database.engine.begin() as conn:
+            config = dbmod.alembic_config()
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0003")
+    finally:
+        database.dispose()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DELETE FROM sqlite_stat1")
+    conn.close()
+
+    upgraded = open_database(db_path)
+    try:
+        assert upgraded.migrated_from == "0003"
+        index_names = "SELECT group_concat(name) FROM sqlite_master WHERE tbl_name = 'safety_issue'"
+        names = str(raw_scalar(db_path, index_names)).split(",")
+        assert "ix_safety_issue_unit_id_status_target_date" in names
+        assert "ix_safety_issue_unit_id_harm_event_date_identified" in names
+        assert "ix_safety_issue_unit_id_status" not in names
+        stats = (
+            "SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_safety_issue_unit_id_status_target_date'"
+        )
+        assert str(raw_scalar(db_path, stats)).startswith("30 ")
+        assert raw_scalar(db_path, "SELECT count(*) FROM safety_issue") == 30
+    finally:
+        upgraded.dispose()

@@ -87,7 +87,9 @@ class SafetyIssue(RecordMixin, Base):
     __tablename__ = "safety_issue"
     __table_args__ = (
         UniqueConstraint("unit_id", "number"),
-        Index(None, "unit_id", "status"),
+        # Status then target date: "overdue" and "due soon" read only active issues' entries.
+        Index(None, "unit_id", "status", "target_date"),
+        Index(None, "unit_id", "harm_event", "date_identified"),  # days since last harm
         Index(None, "unit_id", "archived_at", "status"),
         Index(None, "unit_id", "target_date"),
         Index(None, "unit_id", "priority_rank"),

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cuspdesk.chart_kinds import CHART_KINDS, KIND_NAMES
 from cuspdesk.errors import Problem, ValidationError
 from cuspdesk.services import run_chart, spc
 
-CHART_KINDS: tuple[str, ...] = ("run", "p", "u", "c", "i", "g", "t")
 SPC_KINDS: tuple[str, ...] = ("p", "u", "c", "i", "g", "t")
 RULES_FOR_KIND: dict[str, tuple[str, ...]] = {
     "run": run_chart.RUN_RULES,
@@ -22,28 +22,12 @@ RULES_FOR_KIND: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_RULES: dict[str, str] = {"run": "ihi", **{k: "we" for k in SPC_KINDS}}
 
-KIND_NAMES: dict[str, str] = {
-    "run": "run chart",
-    "p": "p-chart (proportion)",
-    "u": "u-chart (rate)",
-    "c": "c-chart (count)",
-    "i": "I-chart (individual values)",
-    "g": "g-chart (cases between events)",
-    "t": "t-chart (time between events)",
-}
-
 
 def centre_line_name(kind: str) -> str:
     """What the centre line is called: a t-chart's is a back-transformed mean, not a mean."""
     return {"run": "Median", "t": "Centre"}.get(kind, "Mean")
 
 
-RULE_SET_NAMES: dict[str, str] = {
-    "ihi": "IHI run chart rules (shift, trend, too few or too many runs, astronomical point)",
-    "anhoej": "Anhøj run chart rules (unusually long run, too few crossings)",
-    "we": "Western Electric rules",
-    "mdc": "NHS Making Data Count rules",
-}
 # The order signals are listed in, everywhere they are listed.
 SIGNAL_ORDER: tuple[str, ...] = (
     "outside_limits",

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from cuspdesk.chart_kinds import CHART_KINDS
 from cuspdesk.errors import Problem, ValidationError
-from cuspdesk.services.chart import CHART_KINDS, ChartInput
+from cuspdesk.services.chart import ChartInput
 
 MAX_PROBLEMS = 20
 

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cuspdesk.chart_kinds import CHART_KINDS, RULE_SETS
 from cuspdesk.db import Database
 from cuspdesk.errors import ConflictError, NotFoundError, Problem, ValidationError
 from cuspdesk.models import (
@@ -31,8 +32,6 @@ from cuspdesk.services.archiving import archive_record, clean_reason
 from cuspdesk.services.measure_values import MEASURE_UNITS, period_value
 from cuspdesk.services.validation import Checker
 
-CHART_KINDS = ("run", "p", "u", "c", "i", "g", "t")
-RULE_SETS = ("ihi", "anhoej", "we", "mdc")
 ANNOTATION_KINDS = {"pdsa": "PDSA cycle", "intervention": "Intervention", "other": "Note"}
 KIND_LABELS = {
     MeasureKind.COUNT.value: "Count",

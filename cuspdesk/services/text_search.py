@@ -26,7 +26,8 @@ def search_words(text: str) -> list[str]:
     return words[:MAX_SEARCH_WORDS]
 
 
-def _pattern(word: str) -> str:
+def like_pattern(word: str) -> str:
+    """``%word%`` with the word's own ``%``, ``_`` and ``\\`` escaped."""
     escaped = (
         word.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
         .replace("%", LIKE_ESCAPE + "%")
@@ -37,12 +38,12 @@ def _pattern(word: str) -> str:
 
 def contains(column: QueryableAttribute[str], word: str) -> ColumnElement[bool]:
     """``column`` holds ``word``, whatever the case, with ``%``, ``_`` and ``\\`` literal."""
-    return column.ilike(_pattern(word), escape=LIKE_ESCAPE)
+    return column.ilike(like_pattern(word), escape=LIKE_ESCAPE)
 
 
 def contains_literal(column: ColumnElement[str], word: str) -> ColumnElement[bool]:
     """``column`` holds ``word`` as given (for text already folded to one case)."""
-    return column.like(_pattern(word), escape=LIKE_ESCAPE)
+    return column.like(like_pattern(word), escape=LIKE_ESCAPE)
 
 
 def all_words_in(text: str, *columns: QueryableAttribute[str]) -> list[ColumnElement[bool]]:

@@ -34,10 +34,7 @@ from cuspdesk.ui.app_icon import app_icon
 from cuspdesk.ui.context import AppContext
 from cuspdesk.ui.dialogs.issue_form import open_issue_form
 from cuspdesk.ui.screens.base import Screen
-from cuspdesk.ui.screens.dashboard import DashboardScreen
-from cuspdesk.ui.screens.hospital import HospitalScreen
 from cuspdesk.ui.screens.registry import SCREENS
-from cuspdesk.ui.screens.tracking_log import TrackingLogScreen
 from cuspdesk.ui.settings import app_settings
 from cuspdesk.ui.spreadsheet_files import add_spreadsheet_actions
 from cuspdesk.ui.unit_files import add_unit_file_actions
@@ -68,7 +65,8 @@ class MainWindow(QMainWindow):
         self._counts_generation = 0
         self._building = True
 
-        self.screens: list[Screen] = [screen_class(self.context) for screen_class in SCREENS]
+        self.entries = SCREENS
+        self._built: dict[int, Screen] = {}
         self.sidebar = QListWidget()
         self.sidebar.setAccessibleName("Sections")
         self.sidebar.setObjectName("sidebar")
@@ -77,11 +75,11 @@ class MainWindow(QMainWindow):
             FOCUS_FRAME.format(widget="QListWidget") + " QListWidget::item { padding: 5px 4px; }"
         )
         self.stack = QStackedWidget()
-        for number, screen in enumerate(self.screens, start=1):
-            item = QListWidgetItem(screen.title)
-            item.setToolTip(f"{screen.title} (Ctrl+{number})" if number <= 9 else screen.title)
+        for number, entry in enumerate(self.entries, start=1):
+            item = QListWidgetItem(entry.title)
+            item.setToolTip(f"{entry.title} (Ctrl+{number})" if number <= 9 else entry.title)
             self.sidebar.addItem(item)
-            self.stack.addWidget(screen)
+            self.stack.addWidget(QWidget())  # stands in until the screen is first shown
         width = max(self.sidebar.sizeHintForColumn(0) + 24, 200)
         self.sidebar.setFixedWidth(width)
 
@@ -123,14 +121,6 @@ class MainWindow(QMainWindow):
         self.context.data_changed.connect(self._data_changed)
         self.context.unit_changed.connect(lambda _unit: self._unit_changed())
         self.context.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        dashboard = self.screen_by_key("dashboard")
-        log = self.screen_by_key("tracking_log")
-        if isinstance(dashboard, DashboardScreen) and isinstance(log, TrackingLogScreen):
-            dashboard.show_overdue_requested.connect(lambda: self._show_overdue(log))
-            dashboard.show_screen_requested.connect(self.show_screen)
-        hospital = self.screen_by_key("hospital")
-        if isinstance(hospital, HospitalScreen):
-            hospital.show_screen_requested.connect(self.show_screen)
 
         self._restore_layout()
         self._fill_units(unit_id)
@@ -178,11 +168,11 @@ class MainWindow(QMainWindow):
 
         go_menu = menu.addMenu("&Go")
         self.go_actions: list[QAction] = []
-        for number, screen in enumerate(self.screens, start=1):
-            action = QAction(screen.title, self)
+        for number, entry in enumerate(self.entries, start=1):
+            action = QAction(entry.title, self)
             if number <= 9:  # Ctrl+1 to Ctrl+9; later screens are reached from the menu
                 action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            action.triggered.connect(lambda _c=False, key=screen.key: self.show_screen(key))
+            action.triggered.connect(lambda _c=False, key=entry.key: self.show_screen(key))
             go_menu.addAction(action)
             self.go_actions.append(action)
 
@@ -202,7 +192,7 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray | bytes) and state:
             self.restoreState(QByteArray(state))
         last = str(settings.value(LAST_SCREEN_KEY, "dashboard") or "dashboard")
-        keys = [s.key for s in self.screens]
+        keys = [entry.key for entry in self.entries]
         self.sidebar.setCurrentRow(keys.index(last) if last in keys else 0)
 
     def _default_size(self) -> None:
@@ -223,34 +213,82 @@ class MainWindow(QMainWindow):
 
     # --- screens ---------------------------------------------------------------------
 
-    def screen_by_key(self, key: str) -> Screen | None:
-        return next((s for s in self.screens if s.key == key), None)
+    @property
+    def screens(self) -> list[Screen]:
+        """Every screen, building those not shown yet (for code that visits them all)."""
+        return [self._screen_at(index) for index in range(len(self.entries))]
 
-    def current_screen(self) -> Screen:
-        return self.screens[max(0, self.sidebar.currentRow())]
+    def built_screens(self) -> list[Screen]:
+        """The screens shown at least once; the others hold nothing yet."""
+        return [self._built[index] for index in sorted(self._built)]
 
-    def show_screen(self, key: str) -> Screen:
-        keys = [s.key for s in self.screens]
+    def _index_of(self, key: str) -> int:
+        keys = [entry.key for entry in self.entries]
         if key not in keys:
             raise KeyError(key)
-        index = keys.index(key)
+        return keys.index(key)
+
+    def _screen_at(self, index: int) -> Screen:
+        """The screen in sidebar row ``index``, built on first use."""
+        screen = self._built.get(index)
+        if screen is None:
+            screen = self.entries[index].load()(self.context)
+            placeholder = self.stack.widget(index)
+            showing = self.stack.currentIndex() == index
+            self.stack.insertWidget(index, screen)
+            if placeholder is not None:
+                self.stack.removeWidget(placeholder)
+                placeholder.deleteLater()
+            if showing:
+                self.stack.setCurrentIndex(index)
+            self._built[index] = screen
+            self._connect_screen(screen)
+        return screen
+
+    def _connect_screen(self, screen: Screen) -> None:
+        # Imported here: the module is loaded already, since the screen was just built.
+        from cuspdesk.ui.screens.dashboard import DashboardScreen
+
+        if isinstance(screen, DashboardScreen):
+            screen.show_overdue_requested.connect(self._show_overdue)
+            screen.show_screen_requested.connect(self.show_screen)
+        if screen.key == "hospital":
+            from cuspdesk.ui.screens.hospital import HospitalScreen
+
+            if isinstance(screen, HospitalScreen):
+                screen.show_screen_requested.connect(self.show_screen)
+
+    def screen_by_key(self, key: str) -> Screen | None:
+        try:
+            return self._screen_at(self._index_of(key))
+        except KeyError:
+            return None
+
+    def current_screen(self) -> Screen:
+        return self._screen_at(max(0, self.sidebar.currentRow()))
+
+    def show_screen(self, key: str) -> Screen:
+        index = self._index_of(key)
         if self.sidebar.currentRow() != index:
             self.sidebar.setCurrentRow(index)
-        return self.screens[index]
+        return self._screen_at(index)
 
     def _show_index(self, index: int) -> None:
-        if not 0 <= index < len(self.screens):
+        if not 0 <= index < len(self.entries):
             return
-        screen = self.screens[index]
+        screen = self._screen_at(index)
         # Refresh before showing: screens that load lazily do so in their showEvent.
         screen.refresh()
         self.stack.setCurrentIndex(index)
         if not self._building:
             app_settings().setValue(LAST_SCREEN_KEY, screen.key)
 
-    def _show_overdue(self, log: TrackingLogScreen) -> None:
-        self.show_screen(log.key)
-        log.show_overdue_only()
+    def _show_overdue(self) -> None:
+        from cuspdesk.ui.screens.tracking_log import TrackingLogScreen
+
+        log = self.show_screen("tracking_log")
+        if isinstance(log, TrackingLogScreen):
+            log.show_overdue_only()
 
     # --- units -----------------------------------------------------------------------
 
@@ -364,10 +402,9 @@ class MainWindow(QMainWindow):
         if kind == "issue":
             open_issue_form(self.context, record_id, parent=self)
             return
-        for screen in self.screens:
-            if kind in screen.record_kinds:
-                self.show_screen(screen.key)
-                screen.open_record(record_id)
+        for entry in self.entries:
+            if kind in entry.record_kinds:
+                self.show_screen(entry.key).open_record(record_id)
                 return
         self.statusBar().showMessage(f"There is no screen for “{kind}” records.", 8000)
 
@@ -415,7 +452,7 @@ class MainWindow(QMainWindow):
     def unsaved_work(self) -> list[tuple[str, HoldsUnsavedWork]]:
         """Every screen and open window that holds input not yet saved."""
         pending: list[tuple[str, HoldsUnsavedWork]] = []
-        for screen in self.screens:
+        for screen in self.built_screens():
             if screen.has_unsaved_changes():
                 pending.append((f"the {screen.title} screen", screen))
         for widget in QApplication.topLevelWidgets():

@@ -500,3 +500,33 @@ def test_any_search_text_gives_an_answer_not_an_error(
 ) -> None:
     page = issues.list_issues(any_db, IssueQuery(unit_id=unit.id, text=text, limit=5))
     assert page.total >= len(page.rows)
+
+
+def test_quotes_and_fts_syntax_typed_in_the_search_box_are_literal(
+    any_db: Database, unit: units.UnitInfo, make_issue: IssueMaker
+) -> None:
+    quoted = make_issue('Sign says "no entry" at bay 4').id
+    make_issue("No entry sign missing")
+    assert found(any_db, unit_id=unit.id, text='"no') == {quoted}
+    assert found(any_db, unit_id=unit.id, text='entry"') == {quoted}
+    for syntax in ["AND", "NEAR(", "bay*", "^sign", "entry OR", "-bay", "{col}:x"]:
+        page = issues.list_issues(any_db, IssueQuery(unit_id=unit.id, text=syntax))
+        assert page.total == len(page.rows), syntax
+    assert found(any_db, unit_id=unit.id, text="bay*") == set()
+
+
+def test_on_sqlite_a_word_of_three_letters_or_more_is_looked_up_in_the_trigram_index() -> None:
+    """A LIKE with ESCAPE reads all of the index; a quoted FTS5 phrase uses it."""
+    from sqlalchemy import select
+    from sqlalchemy.dialects import sqlite
+
+    from cuspdesk.models import SafetyIssue
+    from cuspdesk.services.issue_search import matches_word
+
+    def compiled(word: str) -> str:
+        statement = select(SafetyIssue.id).where(matches_word(word))
+        return str(statement.compile(dialect=sqlite.dialect()))
+
+    assert "issue_search MATCH" in compiled("heparin")
+    assert "ESCAPE" not in compiled("100%")
+    assert "LIKE" in compiled("iv") and "MATCH" not in compiled("iv")

@@ -21,13 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cuspdesk.chart_kinds import CHART_KINDS, RULE_SETS
 from cuspdesk.errors import ConflictError, CuspDeskError, Problem, ValidationError
 from cuspdesk.models import MeasureKind
 from cuspdesk.services import measures, units
 from cuspdesk.services.measures import (
-    CHART_KINDS,
     KIND_LABELS,
-    RULE_SETS,
     MeasureFields,
     MeasureInfo,
     PointInfo,

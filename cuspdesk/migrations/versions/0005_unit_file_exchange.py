@@ -5,8 +5,8 @@ the newest file version already merged; ``exchange_source`` the newest export me
 from each other database; ``merge_conflict`` the records changed on both sides,
 waiting for a person to choose.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-02
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 
 import cuspdesk.models.base
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
