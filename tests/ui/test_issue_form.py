@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from cuspdesk.db import Database
+from cuspdesk.db import Database, open_database
 from cuspdesk.models import IssueSource
 from cuspdesk.services import assessments, issues, units
 from cuspdesk.ui.context import AppContext
@@ -362,3 +363,38 @@ def test_a_new_issue_saved_with_a_note_keeps_both(qtbot: QtBot, demo_db: Databas
     click(qtbot, form, "Save")
     saved = issues.get_issue(demo_db, form.issue_id or 0)
     assert [n.text for n in saved.notes if n.kind == "note"] == ["Pharmacy told"]
+
+
+@pytest.mark.postgres
+def test_two_desktops_on_one_postgres_server_get_the_conflict_dialog(
+    qtbot: QtBot, pg_db: Database
+) -> None:
+    """The shared-server case: another computer's save arrives through its own connection."""
+    unit = units.create_unit(pg_db, units.UnitFields(name="5 North"))
+    issue = issues.create_issue(
+        pg_db,
+        unit.id,
+        issues.IssueFields(description="Bed alarm not set", date_identified=TODAY),
+    )
+    form = open_form(qtbot, pg_db, issue.id)
+    other_desktop = open_database(pg_db.engine.url.render_as_string(hide_password=False))
+    try:
+        edit_elsewhere(other_desktop, issue.id, location="Their corridor")
+    finally:
+        other_desktop.dispose()
+    find(form, QLineEdit, "Location").setText("My nurses' station")
+    seen: list[list[str]] = []
+
+    def read_table() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        table = find(dialog, QTableWidget, "Differences between the two versions")
+        seen.extend(
+            [table.item(row, col).text() for col in range(3)] for row in range(table.rowCount())
+        )
+
+    DialogAnswerer().then("Keep theirs", before=read_table)
+    click(qtbot, form, "Save")
+    assert ["Location", "Their corridor", "My nurses' station"] in seen
+    assert find(form, QLineEdit, "Location").text() == "Their corridor"
+    assert issues.get_issue(pg_db, issue.id).fields.location == "Their corridor"
