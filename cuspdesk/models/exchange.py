@@ -24,6 +24,10 @@ class ExchangeState(Base):
     record_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
     entity: Mapped[str] = mapped_column(String(40))
     agreed_fingerprint: Mapped[str | None] = mapped_column(String(64), default=None)
+    # The database it was agreed with: only that database's next file may take this
+    # record over on the strength of it (another laptop's edit of the same version
+    # is a conflict, not an update).
+    agreed_with: Mapped[str | None] = mapped_column(String(36), default=None)
     seen_fingerprint: Mapped[str | None] = mapped_column(String(64), default=None)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

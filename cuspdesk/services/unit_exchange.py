@@ -966,12 +966,16 @@ class _Merge:
         content, _carried = record_content(writer.refs, kind, row)
         here = fingerprint(content)
         agreed = state.agreed_fingerprint if state is not None else None
+        # What this database agreed with the file's own database: safe ground for an update.
+        agreed_with_source = (
+            agreed if state is not None and state.agreed_with == self.package.database_id else None
+        )
         if file_print == here:
             self._remember(kind, record, state, agreed=file_print)
             self.counts["unchanged"] += 1
         elif state is not None and state.seen_fingerprint == file_print:
             self.counts["unchanged"] += 1
-        elif here in (record.base, agreed):
+        elif here in (record.base, agreed_with_source):
             # Unchanged here since the two sides last agreed: only the file's side changed.
             writer.assign(kind, row, record.content)
             self.pending_children.append((kind, row, record.content))
@@ -1001,6 +1005,7 @@ class _Merge:
         state.seen_fingerprint = record.fingerprint
         if agreed is not None:
             state.agreed_fingerprint = agreed
+            state.agreed_with = self.package.database_id
 
     def _add_conflict(
         self, kind: _Kind, record: PackageRecord, row: Base, content: dict[str, Any]
@@ -1199,6 +1204,7 @@ def decide_conflict(db: Database, conflict_id: int, keep: str) -> ConflictInfo:
         # Either way this side now knows the file's version: the next file exported from
         # here says so, and the other side takes the decision instead of a new conflict.
         state.agreed_fingerprint = conflict.file_fingerprint
+        state.agreed_with = conflict.source_database
         state.seen_fingerprint = conflict.file_fingerprint
         session.flush()
         return _conflict_info(session, _Refs(session), conflict)

@@ -42,6 +42,16 @@ def laptop(tmp_path: Path, _sqlite_template: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
+def second_laptop(tmp_path: Path, _sqlite_template: Path) -> Iterator[Database]:
+    """Another offline laptop of the same unit."""
+    path = tmp_path / "second-laptop.sqlite3"
+    shutil.copyfile(_sqlite_template, path)
+    database = open_database(path)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
 def filled_unit(any_db: Database, unit: units.UnitInfo, team: Team) -> dict[str, Any]:
     """A unit with an issue and its notes, a meeting, a measure with data: one of each part."""
     issue = issues.create_issue(
@@ -538,3 +548,37 @@ def test_a_dry_run_into_an_empty_database_names_no_unit(
     ux.export_unit(any_db, unit.id, path)
     assert ux.merge_unit_file(laptop, path, dry_run=True).unit_id is None
     assert ux.merge_unit_file(laptop, path).unit_id == laptop_unit(laptop).id
+
+
+def test_two_laptops_editing_the_same_version_is_a_conflict_not_an_overwrite(
+    any_db: Database,
+    laptop: Database,
+    second_laptop: Database,
+    unit: units.UnitInfo,
+    filled_unit: Any,
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out.cuspdesk"
+    ux.export_unit(any_db, unit.id, out)
+    ux.merge_unit_file(laptop, out)
+    ux.merge_unit_file(second_laptop, out)
+    issue = filled_unit["issue"]
+    for database, text in ((laptop, "First laptop plan"), (second_laptop, "Second laptop plan")):
+        detail = issues.get_issue(database, on_laptop(database, issue))
+        issues.update_issue(
+            database,
+            detail.id,
+            replace(detail.fields, action_plan=text),
+            expected_version=detail.version,
+        )
+    first = send(laptop, laptop_unit(laptop).id, any_db, tmp_path / "first.cuspdesk")
+    assert (first.updated, first.conflicts) == (1, 0)
+    second = send(
+        second_laptop, laptop_unit(second_laptop).id, any_db, tmp_path / "second.cuspdesk"
+    )
+    assert (second.updated, second.conflicts) == (0, 1)
+    assert issues.get_issue(any_db, issue.id).fields.action_plan == "First laptop plan"
+    [conflict] = ux.list_conflicts(any_db)
+    assert [(d.database, d.file) for d in conflict.differences] == [
+        ("First laptop plan", "Second laptop plan")
+    ]

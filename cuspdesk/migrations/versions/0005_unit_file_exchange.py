@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("record_uuid", sa.String(length=36), nullable=False),
         sa.Column("entity", sa.String(length=40), nullable=False),
         sa.Column("agreed_fingerprint", sa.String(length=64), nullable=True),
+        sa.Column("agreed_with", sa.String(length=36), nullable=True),
         sa.Column("seen_fingerprint", sa.String(length=64), nullable=True),
         sa.Column("updated_at", Stamp(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("record_uuid", name=op.f("pk_exchange_state")),
