@@ -40,6 +40,7 @@ from cuspdesk.errors import NotFoundError, StorageError, UnitFileError, Validati
 from cuspdesk.models import (
     ACTIVE_STATUSES,
     AgendaItem,
+    AppSetting,
     AssessmentResponse,
     Base,
     Choice,
@@ -185,6 +186,7 @@ class PackageRecord:
     content: dict[str, Any]
     carried: dict[str, Any]
     base: str | None
+    base_with: str | None = None  # the database the exporter agreed ``base`` with
 
     @property
     def fingerprint(self) -> str:
@@ -537,11 +539,16 @@ def export_unit(db: Database, unit_id: int, path: str | os.PathLike[str]) -> Exp
         if unit is None:
             raise NotFoundError("That unit no longer exists.")
         refs = _Refs(session)
-        agreed = dict(
-            session.execute(
-                select(ExchangeState.record_uuid, ExchangeState.agreed_fingerprint)
-            ).all()
-        )
+        agreed = {
+            state_uuid: (fingerprint_, agreed_with)
+            for state_uuid, fingerprint_, agreed_with in session.execute(
+                select(
+                    ExchangeState.record_uuid,
+                    ExchangeState.agreed_fingerprint,
+                    ExchangeState.agreed_with,
+                )
+            )
+        }
         records: list[dict[str, Any]] = []
 
         def add(kind: _Kind, row: Base) -> None:
@@ -553,7 +560,8 @@ def export_unit(db: Database, unit_id: int, path: str | os.PathLike[str]) -> Exp
                     "uuid": record_uuid,
                     "content": content,
                     "carried": carried,
-                    "base": agreed.get(record_uuid),
+                    "base": agreed.get(record_uuid, (None, None))[0],
+                    "base_with": agreed.get(record_uuid, (None, None))[1],
                     # For people reading the file; a merge compares content, not these.
                     "version": getattr(row, "version", None),
                     "updated_at": _encode(getattr(row, "updated_at", None)),
@@ -678,12 +686,15 @@ def _package(source: Path, version: int, document: dict[str, Any]) -> UnitPackag
             raise ValueError("record")
         if not isinstance(content, dict) or not isinstance(carried, dict):
             raise ValueError("record")
+        base_with = item.get("base_with")
         if base is not None and not isinstance(base, str):
             raise ValueError("base")
+        if base_with is not None and not isinstance(base_with, str):
+            raise ValueError("base_with")
         if (entity, record_uuid) in seen:
             raise ValueError("duplicate")
         seen.add((entity, record_uuid))
-        records.append(PackageRecord(entity, record_uuid, content, carried, base))
+        records.append(PackageRecord(entity, record_uuid, content, carried, base, base_with))
     if ("unit", unit["uuid"]) not in seen:
         raise ValueError("no unit record")
     return UnitPackage(
@@ -871,6 +882,9 @@ class _Merge:
         self.counts = {"added": 0, "updated": 0, "unchanged": 0, "conflicts": 0}
         self.pending_children: list[tuple[_Kind, Base, dict[str, Any]]] = []
         self.states: dict[str, ExchangeState] = {}
+        # This database's id in unit files ("" before its first export: nobody agreed with it).
+        own = session.get(AppSetting, DATABASE_ID_KEY)
+        self.own_id = own.value if own is not None else ""
 
     def run(self) -> MergeResult:
         package = self.package
@@ -981,7 +995,9 @@ class _Merge:
             self.pending_children.append((kind, row, record.content))
             self._remember(kind, record, state, agreed=file_print)
             self.counts["updated"] += 1
-        elif file_print in (record.base, agreed):
+        elif file_print == agreed or (
+            file_print == record.base and record.base_with == self.own_id
+        ):
             # The file holds the version both sides agreed on: only this side changed.
             self._remember(kind, record, state)
             self.counts["unchanged"] += 1

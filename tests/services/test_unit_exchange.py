@@ -582,3 +582,36 @@ def test_two_laptops_editing_the_same_version_is_a_conflict_not_an_overwrite(
     assert [(d.database, d.file) for d in conflict.differences] == [
         ("First laptop plan", "Second laptop plan")
     ]
+
+
+def test_a_laptop_hearing_of_another_laptops_change_to_its_own_edit_lists_a_conflict(
+    any_db: Database,
+    laptop: Database,
+    second_laptop: Database,
+    unit: units.UnitInfo,
+    filled_unit: Any,
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out.cuspdesk"
+    ux.export_unit(any_db, unit.id, out)
+    ux.merge_unit_file(laptop, out)
+    ux.merge_unit_file(second_laptop, out)
+    issue = filled_unit["issue"]
+    for database, text in ((laptop, "First laptop plan"), (second_laptop, "Second laptop plan")):
+        set_plan_on(database, issue, text)
+    send(laptop, laptop_unit(laptop).id, any_db, tmp_path / "first.cuspdesk")
+    # The shared database now holds the first laptop's plan; the second laptop hears of it.
+    result = send(any_db, unit.id, second_laptop, tmp_path / "news.cuspdesk")
+    assert (result.updated, result.conflicts) == (0, 1)
+    second_id = on_laptop(second_laptop, issue)
+    assert issues.get_issue(second_laptop, second_id).fields.action_plan == "Second laptop plan"
+
+
+def set_plan_on(database: Database, issue: issues.IssueDetail, text: str) -> None:
+    detail = issues.get_issue(database, on_laptop(database, issue))
+    issues.update_issue(
+        database,
+        detail.id,
+        replace(detail.fields, action_plan=text),
+        expected_version=detail.version,
+    )
