@@ -543,9 +543,20 @@ def create_issue(
 
 
 def create_issue_in(
-    session: Session, unit_id: int, data: IssueFields, *, status: str = IssueStatus.OPEN.value
+    session: Session,
+    unit_id: int,
+    data: IssueFields,
+    *,
+    status: str = IssueStatus.OPEN.value,
+    number: int | None = None,
+    uuid: str | None = None,
+    on: date | None = None,
 ) -> SafetyIssue:
-    """Create inside a caller's transaction (rounds, meetings and reviews add findings this way)."""
+    """Create inside a caller's transaction (rounds, meetings and reviews add findings this way).
+
+    ``number`` and ``uuid`` keep an imported issue's own number and identifier (the
+    caller has checked they are free); ``on`` is the day a non-open status was reached.
+    """
     require(session, "issues.edit")
     unit = session.get(Unit, unit_id)
     if unit is None:
@@ -556,9 +567,11 @@ def create_issue_in(
         raise ValidationError(DATE_RESOLVED_NEEDS_STATUS, "date_resolved")
     issue = SafetyIssue(
         unit_id=unit_id,
-        number=_next_number(session, unit_id),
+        number=number if number is not None else _next_number(session, unit_id),
         **asdict(clean),
     )
+    if uuid is not None:
+        issue.uuid = uuid
     issue.status = IssueStatus.OPEN.value
     if target_status.is_active:
         issue.priority_rank = _next_rank(session, unit_id)
@@ -567,8 +580,34 @@ def create_issue_in(
     session.add(issue)
     session.flush()
     if target_status is not IssueStatus.OPEN:
-        _apply_status(session, issue, target_status, note="", on=today(), creating=True)
+        _apply_status(session, issue, target_status, note="", on=on or today(), creating=True)
     return issue
+
+
+def issue_problems_in(
+    session: Session, unit_id: int, data: IssueFields, status: str = IssueStatus.OPEN.value
+) -> list[Problem]:
+    """Everything ``create_issue_in`` would refuse about a new issue, without saving it.
+
+    An import checks each of its rows this way, so the preview lists every problem
+    before anything is written.
+    """
+    problems: list[Problem] = []
+    clean = data
+    try:
+        clean = _clean(session, unit_id, data)
+    except ValidationError as exc:
+        problems.extend(exc.problems)
+    try:
+        target = _status(status)
+    except ValidationError as exc:
+        return [*problems, *exc.problems]
+    problems.extend(
+        _status_problem(p) for p in status_problems(IssueStatus.OPEN.value, target.value, clean)
+    )
+    if target.is_active and clean.date_resolved is not None:
+        problems.append(Problem("date_resolved", DATE_RESOLVED_NEEDS_STATUS))
+    return problems
 
 
 def _link_assessments(session: Session, issue: SafetyIssue, assessment_ids: Sequence[int]) -> None:
