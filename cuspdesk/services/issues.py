@@ -858,6 +858,17 @@ def change_status_many(
     return BulkResult(changed, refused)
 
 
+def add_note_in(session: Session, issue: SafetyIssue, text: str, on: date) -> IssueNote:
+    """Add a follow-up note inside a caller's transaction (an import adds a file's notes so)."""
+    require(session, "issues.comment")
+    check = Checker()
+    cleaned = check.text("note", "The note", text, required=True)
+    check.date_in_range("note_date", "The note date", on, required=True)
+    check.not_future("note_date", "The note date", on)
+    check.raise_if_any()
+    return _add_note(session, issue, cleaned, "note", on)
+
+
 def add_note(db: Database, issue_id: int, text: str, on: date | None = None) -> NoteInfo:
     """Add a dated follow-up note to an issue's history."""
     require(db, "issues.comment")
