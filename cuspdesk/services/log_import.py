@@ -382,6 +382,7 @@ class _Plan:
     people: dict[str, int]
     new_categories: dict[str, str]  # folded name -> name as first written
     new_people: dict[str, str]
+    held: list[object]  # the records the checks look up, kept in the session's memory
 
 
 def _fold(name: str) -> str:
@@ -392,10 +393,14 @@ def _plan(
     session: Session, role: str, unit_id: int, table: ReadTable, mapping: list[str | None]
 ) -> _Plan:
     """Read and check every row against the database, with a handful of queries in all."""
-    if session.get(Unit, unit_id) is None:
+    unit = session.get(Unit, unit_id)
+    if unit is None:
         raise NotFoundError("That unit no longer exists.")
-    categories = _categories(session, unit_id)
-    people = _people(session, unit_id)
+    # Held for the whole plan: the session keeps records only while something refers to
+    # them, and every row's checks look these up again.
+    held: list[object] = [unit, *_categories(session, unit_id), *_people(session, unit_id)]
+    categories = _by_name([r for r in held if isinstance(r, Choice)])
+    people = _by_name([r for r in held if isinstance(r, Person)])
     existing = _existing(session, unit_id)
     new_categories: dict[str, str] = {}
     new_people: dict[str, str] = {}
@@ -453,7 +458,7 @@ def _plan(
         new_categories=tuple(new_categories.values()),
         new_people=tuple(new_people.values()),
     )
-    return _Plan(items, preview, categories, people, new_categories, new_people)
+    return _Plan(items, preview, categories, people, new_categories, new_people, held)
 
 
 def _read_cells(item: _Item) -> None:
@@ -677,31 +682,34 @@ def _check_closed(item: _Item) -> None:
 # --- what is already there -----------------------------------------------------------
 
 
-def _categories(session: Session, unit_id: int) -> dict[str, int]:
-    """The unit's categories by folded name (its own entries win over shared ones)."""
-    rows = session.execute(
-        select(Choice.id, Choice.label, Choice.unit_id)
-        .where(
-            Choice.list_name == CATEGORY_LIST,
-            (Choice.unit_id.is_(None)) | (Choice.unit_id == unit_id),
+def _categories(session: Session, unit_id: int) -> list[Choice]:
+    """The unit's categories, its own entries first, then the active ones."""
+    return list(
+        session.scalars(
+            select(Choice)
+            .where(
+                Choice.list_name == CATEGORY_LIST,
+                (Choice.unit_id.is_(None)) | (Choice.unit_id == unit_id),
+            )
+            .order_by(Choice.unit_id.is_(None), Choice.active.desc(), Choice.id)
         )
-        .order_by(Choice.unit_id.is_(None), Choice.active.desc(), Choice.id)
     )
-    found: dict[str, int] = {}
-    for choice_id, label, _unit in rows:
-        found.setdefault(_fold(label), choice_id)
-    return found
 
 
-def _people(session: Session, unit_id: int) -> dict[str, int]:
-    """People by folded name; the unit's own team wins when two people share a name."""
+def _people(session: Session, unit_id: int) -> list[Person]:
+    """Everyone in the database, the unit's own team first (it wins when names are shared)."""
     team = set(session.scalars(select(TeamMember.person_id).where(TeamMember.unit_id == unit_id)))
-    rows = session.execute(
-        select(Person.id, Person.full_name).where(Person.archived_at.is_(None)).order_by(Person.id)
-    )
+    people = session.scalars(
+        select(Person).where(Person.archived_at.is_(None)).order_by(Person.id)
+    ).all()
+    return sorted(people, key=lambda p: (p.id not in team, p.id))
+
+
+def _by_name(records: Sequence[Choice | Person]) -> dict[str, int]:
     found: dict[str, int] = {}
-    for person_id, name in sorted(rows, key=lambda r: (r[0] not in team, r[0])):
-        found.setdefault(_fold(name), person_id)
+    for record in records:
+        name = record.label if isinstance(record, Choice) else record.full_name
+        found.setdefault(_fold(name), record.id)
     return found
 
 
@@ -811,30 +819,34 @@ def _save(session: Session, unit_id: int, plan: _Plan) -> list[int]:
     categories = dict(plan.categories)
     people = dict(plan.people)
     for folded, name in plan.new_categories.items():
-        categories[folded] = add_choice_in(session, CATEGORY_LIST, name, unit_id=unit_id).id
+        choice = add_choice_in(session, CATEGORY_LIST, name, unit_id=unit_id)
+        plan.held.append(choice)
+        categories[folded] = choice.id
     for folded, name in plan.new_people.items():
-        people[folded] = add_team_member_in(session, unit_id, PersonFields(name)).person_id
-    numbers: list[int] = []
-    for item in plan.items:
-        if item.present:
-            continue
+        member = add_team_member_in(session, unit_id, PersonFields(name))
+        plan.held.extend((member, member.person))
+        people[folded] = member.person_id
+    new = [item for item in plan.items if not item.present]
+    entries: list[issues.NewIssue] = []
+    for item in new:
         data = item.data
         assert data is not None and item.number is not None
         data.category_id = categories.get(_fold(item.category)) if item.category else None
         data.owner_id = people.get(_fold(item.owner)) if item.owner else None
         data.sponsor_id = people.get(_fold(item.sponsor)) if item.sponsor else None
-        reached = item.date_closed or data.date_resolved
-        issue = issues.create_issue_in(
-            session,
-            unit_id,
-            data,
-            status=item.status,
-            number=item.number,
-            uuid=item.uuid,
-            on=reached,
+        entries.append(
+            issues.NewIssue(
+                data,
+                status=item.status,
+                number=item.number,
+                uuid=item.uuid,
+                on=item.date_closed or data.date_resolved,
+            )
         )
+    created = issues.create_issues_in(session, unit_id, entries)
+    for item, issue in zip(new, created, strict=True):
         for day, text in item.notes:
             issues.add_note_in(session, issue, text, day)
-        numbers.append(issue.number)
+    numbers = [issue.number for issue in created]
     session.flush()
     return numbers
