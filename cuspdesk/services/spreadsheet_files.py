@@ -79,10 +79,10 @@ class ReadTable:
 
 def check_spreadsheet_target(path: Path) -> None:
     """Say, before any work is done, why a spreadsheet could not be written at ``path``."""
-    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
-        raise ValidationError(f"{path.name} is not a spreadsheet name; end it with .csv or .xlsx.")
     if path.is_dir():
         raise StorageError(f"{path} is a folder; give a file name such as {path / 'log.xlsx'}.")
+    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+        raise ValidationError(f"{path.name} is not a spreadsheet name; end it with .csv or .xlsx.")
     folder = path.parent
     if not folder.exists():
         raise StorageError(f"Cannot write {path}: the folder {folder} does not exist.")
