@@ -78,7 +78,8 @@ class ExportResult:
         if self.long_cells:
             sentence += (
                 f" {_count(self.long_cells, ('cell holds', 'cells hold'))} more than 32,767 "
-                "characters, which Excel cuts short; a CSV file keeps them whole."
+                "characters, more than a workbook cell can keep, and were cut short there; "
+                "export to CSV to keep them whole."
             )
         return sentence
 

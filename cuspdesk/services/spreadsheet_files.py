@@ -163,37 +163,41 @@ def write_xlsx(
     bold = Font(bold=True)
     count = 0
     too_long = 0
-    for table in tables:
-        sheet = book.create_sheet(title=table.title[:31])
-        for index, width in enumerate(table.widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = "A2"
-        last = get_column_letter(max(1, len(table.headers)))
-        rows_in_sheet = 0
-        header_cells = []
-        for header in table.headers:
-            cell = WriteOnlyCell(sheet, value=neutralise(header))
-            cell.font = bold
-            header_cells.append(cell)
-        sheet.append(header_cells)
-        for row in table.rows:
-            values: list[Any] = []
-            for value in row:
-                if isinstance(value, str):
-                    text = neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-                    if len(text) > EXCEL_CELL_LIMIT:
-                        too_long += 1
-                    values.append(text)
-                else:
-                    values.append(value)
-            sheet.append(values)
-            rows_in_sheet += 1
-            count += 1
-            if progress is not None and count % 500 == 0:
-                progress(count, total)
-        sheet.auto_filter.ref = f"A1:{last}{rows_in_sheet + 1}"
     with atomic_file(path) as temp:
-        book.save(temp)
+        try:
+            for table in tables:
+                sheet = book.create_sheet(title=table.title[:31])
+                for index, width in enumerate(table.widths, start=1):
+                    sheet.column_dimensions[get_column_letter(index)].width = width
+                sheet.freeze_panes = "A2"
+                last = get_column_letter(max(1, len(table.headers)))
+                rows_in_sheet = 0
+                header_cells = []
+                for header in table.headers:
+                    cell = WriteOnlyCell(sheet, value=neutralise(header))
+                    cell.font = bold
+                    header_cells.append(cell)
+                sheet.append(header_cells)
+                for row in table.rows:
+                    values: list[Any] = []
+                    for value in row:
+                        if isinstance(value, str):
+                            text = neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+                            if len(text) > EXCEL_CELL_LIMIT:
+                                too_long += 1
+                            values.append(text)
+                        else:
+                            values.append(value)
+                    sheet.append(values)
+                    rows_in_sheet += 1
+                    count += 1
+                    if progress is not None and count % 500 == 0:
+                        progress(count, total)
+                sheet.auto_filter.ref = f"A1:{last}{rows_in_sheet + 1}"
+            book.save(temp)
+        except BaseException:
+            book.close()  # the sheets' temporary files go with it
+            raise
     return count, too_long
 
 

@@ -185,3 +185,15 @@ def test_a_failed_export_keeps_the_old_file(
         export_spreadsheet(db, unit.id, path, progress=fail)
     assert path.read_text(encoding="utf-8") == "the old export"
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_text_too_long_for_a_workbook_is_reported(
+    db: Database, unit: units.UnitInfo, tmp_path: Path
+) -> None:
+    issues.create_issue(
+        db, unit.id, issues.IssueFields(description="z" * 40_000, date_identified=DAY)
+    )
+    result = export_spreadsheet(db, unit.id, tmp_path / "log.xlsx")
+    assert result.long_cells == 1
+    assert "1 cell holds more than 32,767 characters" in result.summary(unit.name)
+    assert export_spreadsheet(db, unit.id, tmp_path / "log.csv").long_cells == 0
