@@ -74,7 +74,7 @@ def _columns(maps: list[str], skips: list[str]) -> dict[str, str | None]:
         header, sep, field = item.rpartition("=")
         if not sep or not header.strip() or not field.strip():
             raise CuspDeskError(
-                f'--map needs HEADER=FIELD, for example --map "Issue text=Description" '
+                f'Write each --map as HEADER=FIELD, for example --map "Issue text=Description" '
                 f"(“{item}” was given)."
             )
         columns[header.strip()] = field.strip()

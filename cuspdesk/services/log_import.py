@@ -348,7 +348,7 @@ def _field_key(value: str | None) -> str | None:
         return None
     found = match_header(value)
     if found is None or not COLUMNS_BY_KEY[found].importable:
-        names = ", ".join(c.key for c in IMPORTABLE)
+        names = ", ".join(c.header for c in IMPORTABLE)
         raise ValidationError(f"“{value}” is not a field an issue has; choose one of {names}.")
     return found
 
@@ -372,6 +372,7 @@ class _Item:
     notes: list[tuple[date, str]] = field(default_factory=list)
     date_closed: date | None = None
     present: str = ""
+    unreadable: set[str] = field(default_factory=set)  # fields whose cell could not be read
 
 
 @dataclass
@@ -446,7 +447,8 @@ def _plan(
         data.owner_id = people.get(_fold(item.owner)) if item.owner else None
         data.sponsor_id = people.get(_fold(item.sponsor)) if item.sponsor else None
         for problem in issues.issue_problems_in(session, unit_id, data, item.status):
-            item.problems.append(problem.message)
+            if problem.field not in item.unreadable:  # already said why the cell is wrong
+                item.problems.append(problem.message)
         _check_closed(item)
     _number(items, taken)
     rows = tuple(_public_row(item) for item in items)
@@ -479,6 +481,7 @@ def _read_cells(item: _Item) -> None:
                 values[key] = _text(raw)
         except ValidationError as exc:
             item.problems.append(str(exc))
+            item.unreadable.add(key)
     item.category = values.get("category", "")
     item.owner = values.get("owner", "")
     item.sponsor = values.get("sponsor", "")
