@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -51,13 +52,15 @@ class ColumnMappingDialog(QDialog):
             picker.setAccessibleName(f"What the column “{header}” holds")
             picker.addItem(LEAVE_OUT, None)
             for key, name, hint in choices:
-                picker.addItem(f"{name} — {hint}" if hint else name, key)
+                picker.addItem(name, key)
+                if hint:
+                    picker.setItemData(picker.count() - 1, hint, Qt.ItemDataRole.ToolTipRole)
             label = QLabel(f"“{header}”")
-            label.setWordWrap(True)
             form.addRow(label, picker)
             self.pickers[header] = picker
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
         scroll.setAccessibleName("Unrecognised columns")
 
@@ -76,7 +79,7 @@ class ColumnMappingDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
-        self.resize(640, min(520, 200 + 40 * len(unknown)))
+        self.resize(560, min(520, 160 + 40 * len(unknown)))
 
     def choose(self, header: str, key: str | None) -> None:
         """Pick ``key`` for ``header`` (as a person would in its list)."""

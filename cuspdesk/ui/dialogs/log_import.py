@@ -54,7 +54,8 @@ _ERROR_BACKGROUND = QColor("#fde2e1")
 class ImportRowsModel(QAbstractTableModel):
     """The file's rows as the preview lists them; ``problems_only`` keeps rows in error."""
 
-    HEADERS = ("", "What happens", "Number", "Date identified", "Description", "Status", "Owner")
+    HEADERS = ("", "Number", "Date identified", "Description", "Status", "Owner", "What happens")
+    WHAT = len(HEADERS) - 1
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,12 +118,12 @@ class ImportRowsModel(QAbstractTableModel):
             description = description[:199] + "…"
         return [
             str(row.line),
-            what,
             "" if row.number is None else str(row.number),
             row.date_identified.isoformat() if row.date_identified else "",
             description,
             row.status,
             row.owner,
+            what,
         ]
 
 
@@ -165,7 +166,7 @@ class LogImportDialog(QDialog):
         self.problems_only = QCheckBox("Show only rows with &problems")
         self.problems_only.setAccessibleName("Show only rows with problems")
         self.model = ImportRowsModel(self)
-        self.problems_only.toggled.connect(self.model.show_problems_only)
+        self.problems_only.toggled.connect(self._show_problems_only)
         self.table = QTableView()
         self.table.setAccessibleName("Rows in the file")
         self.table.setModel(self.model)
@@ -200,6 +201,11 @@ class LogImportDialog(QDialog):
     def busy(self) -> bool:
         return self._busy
 
+    def _show_problems_only(self, on: bool) -> None:
+        self.model.show_problems_only(on)
+        if self.model.rowCount() <= 2000:
+            self.table.resizeRowsToContents()
+
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, "Choose the tracking log to import", "", "CSV or Excel files (*.csv *.xlsx)"
@@ -231,9 +237,7 @@ class LogImportDialog(QDialog):
         self._busy = False
         self.preview = preview
         self.model.set_rows(preview.rows, preview.row_word)
-        self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 380))
-        self.table.setColumnWidth(4, min(self.table.columnWidth(4), 320))
+        self._fit_rows()
         self.summary.setText("\n".join(preview.summary()))
         count = preview.to_add
         self.import_button.setText(f"&Import {count:,} {'issue' if count == 1 else 'issues'}")
@@ -244,6 +248,18 @@ class LogImportDialog(QDialog):
             self.problems_only.setChecked(True)
         else:
             self.import_button.setToolTip("")
+
+    def _fit_rows(self) -> None:
+        """Columns to their contents (within reason), and rows tall enough for every problem.
+
+        Row heights are measured only for a few thousand rows: beyond that, measuring
+        would keep the window busy for seconds, and the tooltip shows the whole text.
+        """
+        self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(3, min(self.table.columnWidth(3), 300))
+        self.table.setColumnWidth(5, min(self.table.columnWidth(5), 160))
+        if self.model.rowCount() <= 2000:
+            self.table.resizeRowsToContents()
 
     def _failed(self, error: CuspDeskError) -> None:
         self._busy = False
