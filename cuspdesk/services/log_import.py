@@ -53,7 +53,7 @@ from cuspdesk.services.log_columns import (
 )
 from cuspdesk.services.spreadsheet_files import ReadTable, read_table
 from cuspdesk.services.units import CATEGORY_LIST, PersonFields, add_choice_in, add_team_member_in
-from cuspdesk.services.validation import EARLIEST_DATE, LATEST_DATE, today
+from cuspdesk.services.validation import EARLIEST_DATE, LATEST_DATE, SHORT_TEXT_LIMIT, today
 
 MAX_LISTED_PROBLEMS = 20
 REQUIRED = ("description", "date_identified")
@@ -440,7 +440,14 @@ def _plan(
                     "correct the name or ask the team leader to add it first."
                 )
                 continue
-            pending.setdefault(_fold(name), " ".join(name.split()))
+            written = " ".join(name.split())
+            if len(written) > SHORT_TEXT_LIMIT:
+                item.problems.append(
+                    f"The {COLUMNS_BY_KEY[kind].header.lower()} is too long for a name "
+                    f"({len(written):,} characters; the limit is {SHORT_TEXT_LIMIT})."
+                )
+                continue
+            pending.setdefault(_fold(name), written)
         assert item.data is not None
         data = item.data
         data.category_id = categories.get(_fold(item.category)) if item.category else None

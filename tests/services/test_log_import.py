@@ -451,3 +451,13 @@ def test_round_trip_into_an_empty_database_gives_the_same_issues(
     ]
     # And the same file once more changes nothing.
     assert import_log(other, copy.id, path).added == 0
+
+
+def test_a_name_too_long_for_a_person_is_a_row_problem(
+    db: Database, unit: units.UnitInfo, tmp_path: Path
+) -> None:
+    rows = [["Date", "Issue", "Owner"], [DAY.isoformat(), "Long owner", "N" * 300]]
+    preview = preview_log_import(db, unit.id, write_csv(tmp_path / "log.csv", rows))
+    assert preview.rows[0].problems == (
+        "The owner is too long for a name (300 characters; the limit is 200).",
+    )
