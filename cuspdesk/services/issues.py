@@ -448,12 +448,15 @@ def _drop_rank(session: Session, issue: SafetyIssue) -> None:
 def _add_note(session: Session, issue: SafetyIssue, text: str, kind: str, on: date) -> IssueNote:
     note = IssueNote(
         uuid=new_uuid(),
-        issue_id=issue.id,
         note_date=on,
         text=text,
         kind=kind,
         author=session.info["actor"].os_user if "actor" in session.info else "",
     )
+    if issue.id is None:  # not written yet: the note is written after it, with its id
+        note.issue = issue
+    else:
+        note.issue_id = issue.id
     session.add(note)
     return note
 
@@ -584,8 +587,9 @@ def create_issues_in(
     checks one.
 
     Numbers and priority ranks are counted here rather than asked of the database for
-    every issue, and the issues are written a batch at a time, so importing 10,000
-    rows takes seconds instead of minutes.
+    every issue, each issue is written once with the status it is to have (its history
+    still opens with "Logged as closed." and the like), and the issues are written a
+    batch at a time, so importing 10,000 rows takes seconds instead of minutes.
     """
     require(session, "issues.edit")
     _unit_in(session, unit_id)
@@ -594,7 +598,6 @@ def create_issues_in(
     rank = _next_rank(session, unit_id) - 1
     created: list[SafetyIssue] = []
     for start in range(0, len(entries), batch):
-        written: list[tuple[SafetyIssue, IssueStatus, date | None]] = []
         with session.no_autoflush:
             for entry in entries[start : start + batch]:
                 if entry.number is None:
@@ -612,13 +615,11 @@ def create_issues_in(
                 if entry.uuid is not None:
                     issue.uuid = entry.uuid
                 session.add(issue)
-                written.append((issue, target, entry.on))
+                if target is not IssueStatus.OPEN:
+                    on = entry.on or today()
+                    _apply_status(session, issue, target, note="", on=on, creating=True)
+                created.append(issue)
         session.flush()
-        for issue, target, on in written:
-            if target is not IssueStatus.OPEN:
-                _apply_status(session, issue, target, note="", on=on or today(), creating=True)
-        created.extend(issue for issue, _target, _on in written)
-    session.flush()
     return created
 
 

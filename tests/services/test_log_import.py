@@ -461,3 +461,28 @@ def test_a_name_too_long_for_a_person_is_a_row_problem(
     assert preview.rows[0].problems == (
         "The owner is too long for a name (300 characters; the limit is 200).",
     )
+
+
+def test_an_imported_closed_issue_keeps_its_dates_and_says_how_it_was_logged(
+    db: Database, unit: units.UnitInfo, tmp_path: Path
+) -> None:
+    closed_on = DAY + timedelta(days=9)
+    rows = [
+        ["Date", "Issue", "Status", "Evidence", "Date resolved", "Date closed"],
+        [
+            DAY.isoformat(),
+            "Bed alarms off",
+            "Closed",
+            "Audit: 20 of 20 set",
+            (DAY + timedelta(days=7)).isoformat(),
+            closed_on.isoformat(),
+        ],
+    ]
+    import_log(db, unit.id, write_csv(tmp_path / "log.csv", rows))
+    detail = issues.get_issue_by_number(db, unit.id, 1)
+    assert (detail.status, detail.date_closed) == ("closed", closed_on)
+    assert detail.fields.date_resolved == DAY + timedelta(days=7)
+    assert detail.priority_rank is None
+    assert [(n.note_date, n.text, n.kind) for n in detail.notes] == [
+        (closed_on, "Logged as closed.", "status")
+    ]
