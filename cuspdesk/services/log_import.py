@@ -119,6 +119,17 @@ class UnknownColumnsError(ValidationError):
         )
 
 
+class ImportRefusedError(ValidationError):
+    """Some rows have problems, so nothing was imported; ``preview`` lists every row."""
+
+    def __init__(self, preview: LogImportPreview) -> None:
+        self.preview = preview
+        super().__init__(
+            [Problem(None, line) for line in preview.problem_lines()]
+            + [Problem(None, "Nothing was imported.")]
+        )
+
+
 @dataclass(frozen=True)
 class LogImportRow:
     """One row of the file as the preview shows it: what it will add, or why it cannot."""
@@ -274,10 +285,7 @@ def import_log(
         plan = _plan(session, db.actor.role, unit_id, table, mapping)
         preview = plan.preview
         if not preview.ok:
-            raise ValidationError(
-                [Problem(None, line) for line in preview.problem_lines()]
-                + [Problem(None, "Nothing was imported.")]
-            )
+            raise ImportRefusedError(preview)
         numbers = _save(session, unit_id, plan)
     return LogImportResult(
         added=len(numbers),

@@ -232,3 +232,29 @@ def test_export_opens_from_the_menu_action(window: MainWindow) -> None:
     dialogs = [w for w in window.findChildren(SpreadsheetExportDialog) if w.isVisible()]
     assert len(dialogs) == 1
     assert dialogs[0].windowTitle() == "Export 5 North Surgical ICU"
+
+
+def test_a_file_changed_after_the_preview_is_refused_whole(
+    qtbot: QtBot, window: MainWindow, demo_db: Database, tmp_path: Path
+) -> None:
+    unit_id = window.context.unit_id
+    assert unit_id is not None
+    before = log_count(demo_db, unit_id)
+    path = tmp_path / "log.csv"
+    path.write_text(f"Date,Issue\n{DAY.isoformat()},Fine row\n", encoding="utf-8")
+    dialog = open_import(window)
+    dialog.load_file(path)
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
+    import_button = find(dialog, QAbstractButton, "Import the new issues")
+    assert import_button.isEnabled()
+    path.write_text(f"Date,Issue\n{DAY.isoformat()},Fine row\nsoon,Bad row\n", encoding="utf-8")
+    click(import_button)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+    assert dialog.isVisible()
+    assert (
+        find(dialog, QLabel, "What the import will do")
+        .text()
+        .startswith("⚠ Nothing was saved. 2 rows read from log.csv")
+    )
+    assert not import_button.isEnabled()
+    assert log_count(demo_db, unit_id) == before

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from cuspdesk.errors import CuspDeskError
 from cuspdesk.services.log_import import (
+    ImportRefusedError,
     LogImportPreview,
     LogImportResult,
     LogImportRow,
@@ -311,5 +312,9 @@ class LogImportDialog(QDialog):
 
     def _save_failed(self, error: CuspDeskError) -> None:
         self._busy = False
+        if isinstance(error, ImportRefusedError):  # the file changed since it was read
+            self._previewed(error.preview)
+            self.summary.setText("⚠ Nothing was saved. " + self.summary.text())
+            return
         self.summary.setText(f"⚠ Nothing was saved: {error}")
         self.import_button.setEnabled(self.preview is not None and self.preview.ok)
