@@ -425,6 +425,7 @@ def _plan(
     for item in items:
         if item.present:
             continue
+        adding: list[tuple[dict[str, str], str, str]] = []
         for kind, name in (
             ("category", item.category),
             ("owner", item.owner),
@@ -455,7 +456,7 @@ def _plan(
                     f"({len(written):,} characters; the limit is {SHORT_TEXT_LIMIT})."
                 )
                 continue
-            pending.setdefault(_fold(name), written)
+            adding.append((pending, _fold(name), written))
         assert item.data is not None
         data = item.data
         data.category_id = categories.get(_fold(item.category)) if item.category else None
@@ -465,6 +466,9 @@ def _plan(
             if problem.field not in item.unreadable:  # already said why the cell is wrong
                 item.problems.append(problem.message)
         _check_closed(item)
+        if not item.problems:  # a name is added only for a row that will be imported
+            for pending, folded, written in adding:
+                pending.setdefault(folded, written)
     _number(items, taken)
     rows = tuple(_public_row(item) for item in items)
     preview = LogImportPreview(

@@ -486,3 +486,16 @@ def test_an_imported_closed_issue_keeps_its_dates_and_says_how_it_was_logged(
     assert [(n.note_date, n.text, n.kind) for n in detail.notes] == [
         (closed_on, "Logged as closed.", "status")
     ]
+
+
+def test_names_are_added_only_for_rows_that_will_be_imported(
+    db: Database, unit: units.UnitInfo, tmp_path: Path
+) -> None:
+    rows = [
+        ["Date", "Issue", "Owner", "Category"],
+        ["31/02/2026", "Bad date", "Only On A Bad Row", "Bad-row category"],
+        [DAY.isoformat(), "Good", "Kept Person", "Pressure injuries"],
+    ]
+    preview = preview_log_import(db, unit.id, write_csv(tmp_path / "log.csv", rows))
+    assert preview.new_people == ("Kept Person",)
+    assert preview.new_categories == ("Pressure injuries",)

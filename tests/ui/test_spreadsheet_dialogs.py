@@ -85,6 +85,7 @@ def test_export_dialog_writes_a_workbook_then_a_csv(
     assert table.isEnabled()
     assert path.text() == str(tmp_path / "unit.csv")
     table.setCurrentIndex(table.findText("Safety rounds"))
+    assert not find(dialog, QCheckBox, "Include archived issues").isEnabled()
     click(find(dialog, QAbstractButton, "Export"))
     qtbot.waitUntil(lambda: not dialog.busy, timeout=20_000)
     assert find(dialog, QLabel, "Export result").text() == (

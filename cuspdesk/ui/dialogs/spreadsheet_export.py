@@ -130,16 +130,23 @@ class SpreadsheetExportDialog(QDialog):
         self._progress = _Progress(self)
         self._progress.moved.connect(self._moved)
         self.workbook.toggled.connect(self._kind_changed)
+        self.table.currentIndexChanged.connect(self._table_changed)
         self._kind_changed()
 
     @property
     def busy(self) -> bool:
         return self._busy
 
+    def _table_changed(self) -> None:
+        """Archived issues are a choice only where the tracking log is written."""
+        self.include_archived.setEnabled(
+            not self.csv.isChecked() or self.table.currentData() == "log"
+        )
+
     def _kind_changed(self) -> None:
         csv = self.csv.isChecked()
         self.table.setEnabled(csv)
-        self.include_archived.setEnabled(not csv or self.table.currentData() == "log")
+        self._table_changed()
         text = self.path.text().strip()
         if text:
             self.path.setText(str(Path(text).with_suffix(".csv" if csv else ".xlsx")))
