@@ -20,6 +20,7 @@ from cuspdesk.services.issue_search import rebuild_search_index
 
 DEMO_DAY = date(2026, 11, 24)
 BIG_LOG = 100_000
+SPREADSHEET_LOG = 10_000  # the tracking log exported and imported by bench_spreadsheets
 # Of every 21 issues: 14 closed, 3 resolved, one each open, in progress, blocked and
 # escalated, so about 80 % of the log is done with, as in a log kept for years.
 MIX = ("closed",) * 14 + ("resolved",) * 3 + ("open", "in_progress", "blocked", "escalated")
@@ -43,6 +44,16 @@ def big_log_database(path: Path, count: int = BIG_LOG) -> tuple[Path, int]:
     finally:
         db.dispose()
     return path, unit_id
+
+
+def empty_unit_database(path: Path) -> Path:
+    """A database with one unit and nothing in its log, for imports to fill."""
+    db = open_database(path)
+    try:
+        units.create_unit(db, units.UnitFields(name="Benchmark Unit"))
+    finally:
+        db.dispose()
+    return path
 
 
 def fill_issues(db: Database, count: int) -> int:
@@ -125,12 +136,16 @@ def build_in_child(kind: str, path: Path, *, count: int = BIG_LOG) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build a benchmark database.")
-    parser.add_argument("kind", choices=("demo", "big"))
+    parser.add_argument("kind", choices=("demo", "big", "log10k", "empty"))
     parser.add_argument("path", type=Path)
     parser.add_argument("--count", type=int, default=BIG_LOG, help="issues in a big log")
     args = parser.parse_args(argv)
     if args.kind == "demo":
         demo_database(args.path)
+    elif args.kind == "log10k":
+        big_log_database(args.path, SPREADSHEET_LOG)
+    elif args.kind == "empty":
+        empty_unit_database(args.path)
     else:
         big_log_database(args.path, args.count)
     return 0
