@@ -46,6 +46,12 @@ def big_log_database(path: Path, count: int = BIG_LOG) -> tuple[Path, int]:
     return path, unit_id
 
 
+# Findings with no barrier or evidence of their own still follow the status rules when
+# blocked or closed, as every issue saved through the app does.
+STANDING_BARRIER = "Waiting on the equipment budget decision."
+STANDING_EVIDENCE = "Re-audit a month later found no repeat."
+
+
 def empty_unit_database(path: Path) -> Path:
     """A database with one unit and nothing in its log, for imports to fill."""
     db = open_database(path)
@@ -83,8 +89,9 @@ def fill_issues(db: Database, count: int) -> int:
         finding = findings[number % len(findings)]
         # Active issues: every third one past its target date, the rest due later.
         late = number % 3 == 0
+        identified = today - timedelta(days=(count - number) // 30 + 1)
         target = (
-            today - timedelta(days=number % 40 + 1)
+            max(identified, today - timedelta(days=number % 40 + 1))
             if late
             else today + timedelta(days=number % 60 + 1)
         )
@@ -96,7 +103,7 @@ def fill_issues(db: Database, count: int) -> int:
                 "version": 1,
                 "unit_id": unit.id,
                 "number": number,
-                "date_identified": today - timedelta(days=(count - number) // 30 + 1),
+                "date_identified": identified,
                 "source": "safety_round" if number % 2 else "other",
                 "description": f"{finding.description} (bay {number % 9})",
                 "event_report_ref": "",
@@ -104,14 +111,18 @@ def fill_issues(db: Database, count: int) -> int:
                 "location": finding.location,
                 "owner_id": owners[number % len(owners)] if number % 5 else None,
                 "action_plan": finding.action_plan,
-                "barriers": finding.barrier if status in ("blocked", "escalated") else "",
+                "barriers": (finding.barrier or STANDING_BARRIER)
+                if status in ("blocked", "escalated")
+                else "",
                 "needs_executive": status in ("blocked", "escalated"),
                 "target_date": target,
                 "status": status,
                 "priority_rank": rank if active else None,
                 "likelihood": number % 5 + 1,
                 "severity": number % 4 + 1,
-                "risk_reduced_evidence": finding.evidence if status == "closed" else "",
+                "risk_reduced_evidence": (finding.evidence or STANDING_EVIDENCE)
+                if status == "closed"
+                else "",
                 "staff_feedback": "",
                 "harm_event": False,
             }

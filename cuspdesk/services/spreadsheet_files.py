@@ -174,7 +174,7 @@ def write_xlsx(
                 rows_in_sheet = 0
                 header_cells = []
                 for header in table.headers:
-                    cell = WriteOnlyCell(sheet, value=neutralise(header))
+                    cell = _text_cell(WriteOnlyCell(sheet), header)
                     cell.font = bold
                     header_cells.append(cell)
                 sheet.append(header_cells)
@@ -182,10 +182,13 @@ def write_xlsx(
                     values: list[Any] = []
                     for value in row:
                         if isinstance(value, str):
-                            text = neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+                            text = ILLEGAL_CHARACTERS_RE.sub("", value)
                             if len(text) > EXCEL_CELL_LIMIT:
                                 too_long += 1
-                            values.append(text)
+                            if text.startswith("="):
+                                values.append(_text_cell(WriteOnlyCell(sheet), text))
+                            else:
+                                values.append(text)
                         else:
                             values.append(value)
                     sheet.append(values)
@@ -199,6 +202,17 @@ def write_xlsx(
             book.close()  # the sheets' temporary files go with it
             raise
     return count, too_long
+
+
+def _text_cell(cell: Any, text: str) -> Any:
+    """A workbook cell holding ``text`` as text, even when it starts with ``=``.
+
+    A workbook says which cells are formulas, so nothing else needs guarding: text
+    goes in exactly as typed (no apostrophe, unlike CSV) and no spreadsheet runs it.
+    """
+    cell.value = text
+    cell.data_type = "s"
+    return cell
 
 
 # --- reading -------------------------------------------------------------------------
@@ -254,8 +268,6 @@ def _filled(cell: Any) -> bool:
 def _header_text(cell: Any) -> str:
     if cell is None:
         return ""
-    if isinstance(cell, str):
-        return restore(cell).strip()
     return str(cell).strip()
 
 
@@ -296,8 +308,7 @@ def _xlsx_rows(path: Path) -> list[tuple[Any, ...]]:
         if not book.worksheets:
             return []
         return [
-            tuple(restore(c) if isinstance(c, str) else c for c in row)
-            for row in book.worksheets[0].iter_rows(values_only=True)
+            tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)
         ]
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         raise ValidationError(
