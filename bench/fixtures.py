@@ -20,6 +20,7 @@ from cuspdesk.services.issue_search import rebuild_search_index
 
 DEMO_DAY = date(2026, 11, 24)
 BIG_LOG = 100_000
+SPREADSHEET_LOG = 10_000  # the tracking log exported and imported by bench_spreadsheets
 # Of every 21 issues: 14 closed, 3 resolved, one each open, in progress, blocked and
 # escalated, so about 80 % of the log is done with, as in a log kept for years.
 MIX = ("closed",) * 14 + ("resolved",) * 3 + ("open", "in_progress", "blocked", "escalated")
@@ -43,6 +44,22 @@ def big_log_database(path: Path, count: int = BIG_LOG) -> tuple[Path, int]:
     finally:
         db.dispose()
     return path, unit_id
+
+
+# Findings with no barrier or evidence of their own still follow the status rules when
+# blocked or closed, as every issue saved through the app does.
+STANDING_BARRIER = "Waiting on the equipment budget decision."
+STANDING_EVIDENCE = "Re-audit a month later found no repeat."
+
+
+def empty_unit_database(path: Path) -> Path:
+    """A database with one unit and nothing in its log, for imports to fill."""
+    db = open_database(path)
+    try:
+        units.create_unit(db, units.UnitFields(name="Benchmark Unit"))
+    finally:
+        db.dispose()
+    return path
 
 
 def fill_issues(db: Database, count: int) -> int:
@@ -72,8 +89,9 @@ def fill_issues(db: Database, count: int) -> int:
         finding = findings[number % len(findings)]
         # Active issues: every third one past its target date, the rest due later.
         late = number % 3 == 0
+        identified = today - timedelta(days=(count - number) // 30 + 1)
         target = (
-            today - timedelta(days=number % 40 + 1)
+            max(identified, today - timedelta(days=number % 40 + 1))
             if late
             else today + timedelta(days=number % 60 + 1)
         )
@@ -85,7 +103,7 @@ def fill_issues(db: Database, count: int) -> int:
                 "version": 1,
                 "unit_id": unit.id,
                 "number": number,
-                "date_identified": today - timedelta(days=(count - number) // 30 + 1),
+                "date_identified": identified,
                 "source": "safety_round" if number % 2 else "other",
                 "description": f"{finding.description} (bay {number % 9})",
                 "event_report_ref": "",
@@ -93,14 +111,18 @@ def fill_issues(db: Database, count: int) -> int:
                 "location": finding.location,
                 "owner_id": owners[number % len(owners)] if number % 5 else None,
                 "action_plan": finding.action_plan,
-                "barriers": finding.barrier if status in ("blocked", "escalated") else "",
+                "barriers": (finding.barrier or STANDING_BARRIER)
+                if status in ("blocked", "escalated")
+                else "",
                 "needs_executive": status in ("blocked", "escalated"),
                 "target_date": target,
                 "status": status,
                 "priority_rank": rank if active else None,
                 "likelihood": number % 5 + 1,
                 "severity": number % 4 + 1,
-                "risk_reduced_evidence": finding.evidence if status == "closed" else "",
+                "risk_reduced_evidence": (finding.evidence or STANDING_EVIDENCE)
+                if status == "closed"
+                else "",
                 "staff_feedback": "",
                 "harm_event": False,
             }
@@ -125,12 +147,16 @@ def build_in_child(kind: str, path: Path, *, count: int = BIG_LOG) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build a benchmark database.")
-    parser.add_argument("kind", choices=("demo", "big"))
+    parser.add_argument("kind", choices=("demo", "big", "log10k", "empty"))
     parser.add_argument("path", type=Path)
     parser.add_argument("--count", type=int, default=BIG_LOG, help="issues in a big log")
     args = parser.parse_args(argv)
     if args.kind == "demo":
         demo_database(args.path)
+    elif args.kind == "log10k":
+        big_log_database(args.path, SPREADSHEET_LOG)
+    elif args.kind == "empty":
+        empty_unit_database(args.path)
     else:
         big_log_database(args.path, args.count)
     return 0

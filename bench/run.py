@@ -56,7 +56,7 @@ def _slowest_screen_interaction(results: dict[str, Any]) -> float | None:
     times = [
         row["median_ms"]
         for name, row in _rows(results).items()
-        if name.endswith(": screen") and not name.startswith("open ") and "median_ms" in row
+        if name.endswith(": screen") and "median_ms" in row
     ]
     return max(times) if times else None
 

@@ -172,27 +172,6 @@ def test_a_usage_mistake_from_the_real_program() -> None:
     assert "invalid choice: 'frobnicate'" in result.error_line
 
 
-# --- commands that other work will fill in ------------------------------------------
-# These assert today's placeholder. Delete each case when its command is built.
-
-
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["export", "--out", "log.csv"],
-        ["import", "log.xlsx"],
-    ],
-    ids=["export", "import"],
-)
-def test_commands_not_built_yet_say_so_and_exit_2(
-    argv: list[str], db_file: Path, tmp_path: Path
-) -> None:
-    result = run("--db", str(db_file), *argv)
-    assert result.code == 2
-    assert result.error_line == f"“{argv[0]}” is not available yet in this version."
-    assert not (tmp_path / argv[-1]).exists()
-
-
 # --- demo ----------------------------------------------------------------------------
 
 

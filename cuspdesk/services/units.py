@@ -362,20 +362,26 @@ def add_choice(
     db: Database, list_name: str, label: str, *, unit_id: int | None = None
 ) -> ChoiceInfo:
     require(db, "unit.manage")
+    with db.session() as session:
+        return _choice_info(add_choice_in(session, list_name, label, unit_id=unit_id))
+
+
+def add_choice_in(
+    session: Session, list_name: str, label: str, *, unit_id: int | None = None
+) -> Choice:
+    """Add a list entry inside a caller's transaction (an import adds its new categories so)."""
+    require(session, "unit.manage")
     _check_list_name(list_name)
     check = Checker()
     label = check.name("label", "The name", label)
     check.raise_if_any()
-    with db.session() as session:
-        ensure_default_lists(session)
-        _refuse_duplicate_label(session, list_name, unit_id, label, None)
-        last = session.scalar(
-            select(func.max(Choice.position)).where(Choice.list_name == list_name)
-        )
-        choice = Choice(list_name=list_name, label=label, unit_id=unit_id, position=(last or 0) + 1)
-        session.add(choice)
-        session.flush()
-        return _choice_info(choice)
+    ensure_default_lists(session)
+    _refuse_duplicate_label(session, list_name, unit_id, label, None)
+    last = session.scalar(select(func.max(Choice.position)).where(Choice.list_name == list_name))
+    choice = Choice(list_name=list_name, label=label, unit_id=unit_id, position=(last or 0) + 1)
+    session.add(choice)
+    session.flush()
+    return choice
 
 
 def rename_choice(db: Database, choice_id: int, label: str) -> ChoiceInfo:
@@ -522,37 +528,52 @@ def add_team_member(
 ) -> MemberInfo:
     """Put a person on the unit's team, creating the person unless ``person_id`` is given."""
     require(db, "unit.manage")
+    with db.session() as session:
+        member = add_team_member_in(
+            session, unit_id, fields, role_id=role_id, person_id=person_id, joined_on=joined_on
+        )
+        return _member_info(session, member)
+
+
+def add_team_member_in(
+    session: Session,
+    unit_id: int,
+    fields: PersonFields,
+    *,
+    role_id: int | None = None,
+    person_id: int | None = None,
+    joined_on: date | None = None,
+) -> TeamMember:
+    """``add_team_member`` inside a caller's transaction (an import adds new owners so)."""
+    require(session, "unit.manage")
     clean = _clean_person(fields) if person_id is None else None
     check = Checker()
     check.date_in_range("joined_on", "The date they joined", joined_on)
     check.raise_if_any()
-    with db.session() as session:
-        _get_unit(session, unit_id)
-        if role_id is not None:
-            _check_role(session, role_id)
-        if person_id is None:
-            assert clean is not None
-            person = Person(full_name=clean.full_name, title=clean.title, contact=clean.contact)
-            session.add(person)
-            session.flush()
-        else:
-            found = session.get(Person, person_id)
-            if found is None:
-                raise NotFoundError("That person is no longer in the database.")
-            person = found
-            existing = session.scalar(
-                select(TeamMember).where(
-                    TeamMember.unit_id == unit_id, TeamMember.person_id == person.id
-                )
-            )
-            if existing is not None:
-                raise ValidationError(f"{person.full_name} is already on this unit's team.")
-        member = TeamMember(
-            unit_id=unit_id, person_id=person.id, role_id=role_id, joined_on=joined_on
-        )
-        session.add(member)
+    _get_unit(session, unit_id)
+    if role_id is not None:
+        _check_role(session, role_id)
+    if person_id is None:
+        assert clean is not None
+        person = Person(full_name=clean.full_name, title=clean.title, contact=clean.contact)
+        session.add(person)
         session.flush()
-        return _member_info(session, member)
+    else:
+        found = session.get(Person, person_id)
+        if found is None:
+            raise NotFoundError("That person is no longer in the database.")
+        person = found
+        existing = session.scalar(
+            select(TeamMember).where(
+                TeamMember.unit_id == unit_id, TeamMember.person_id == person.id
+            )
+        )
+        if existing is not None:
+            raise ValidationError(f"{person.full_name} is already on this unit's team.")
+    member = TeamMember(unit_id=unit_id, person_id=person.id, role_id=role_id, joined_on=joined_on)
+    session.add(member)
+    session.flush()
+    return member
 
 
 def update_team_member(
