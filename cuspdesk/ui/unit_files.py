@@ -35,7 +35,7 @@ def _action(window: MainWindow, name: str) -> QAction:
 
 def add_unit_file_actions(window: MainWindow, menu: QMenu) -> None:
     """Add this part's actions to ``menu`` (the File menu)."""
-    export = QAction("&Export unit file…", window)
+    export = QAction("E&xport unit file…", window)
     export.setStatusTip("Write this unit's records to one file, to merge on another computer.")
     export.triggered.connect(lambda: export_unit_file(window))
     merge = QAction("&Merge a unit file…", window)
