@@ -31,6 +31,15 @@ if [[ $text != *"Pre-rounds briefing: 5 North Surgical ICU"* ]]; then
 fi
 echo "check-dist: briefing written and checked"
 
+# The PostgreSQL driver travels in the bundle: a server that is not there is reported
+# as unreachable, not as a driver the app lacks.
+pg_said=$("$app" --db "postgresql+psycopg://check@127.0.0.1:1/none" check 2>&1 || true)
+if [[ $pg_said != *"Could not connect to the database server"* ]]; then
+    echo "check-dist: the built app cannot reach PostgreSQL: $pg_said" >&2
+    exit 1
+fi
+echo "check-dist: PostgreSQL driver present"
+
 QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME="$work/config" CUSPDESK_EXIT_WHEN_READY=1 \
     "$app" --db "$work/demo.sqlite3" 2>"$work/gui.log" || {
     cat "$work/gui.log" >&2

@@ -307,9 +307,7 @@ def _xlsx_rows(path: Path) -> list[tuple[Any, ...]]:
     try:
         if not book.worksheets:
             return []
-        return [
-            tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)
-        ]
+        return [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         raise ValidationError(
             f"The file {path.name} is damaged: its first sheet cannot be read. Open it in the "
