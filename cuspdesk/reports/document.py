@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -18,7 +17,9 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from cuspdesk import APP_NAME, __version__
-from cuspdesk.errors import CuspDeskError, StorageError
+from cuspdesk.errors import CuspDeskError
+from cuspdesk.output_files import check_writable as check_target
+from cuspdesk.output_files import write_bytes_atomically
 from cuspdesk.reports import fonts
 from cuspdesk.reports.styles import (
     FOOTER_SPACE,
@@ -78,35 +79,9 @@ def write_pdf(target: str | os.PathLike[str] | BinaryIO, pdf: bytes) -> None:
         return
     path = Path(target)
     check_writable(path)
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    except OSError as exc:
-        raise StorageError(f"Cannot write {path}: {_reason(exc)}.") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pdf)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except OSError as exc:
-        Path(temp_name).unlink(missing_ok=True)
-        raise StorageError(f"Cannot write {path}: {_reason(exc)}.") from None
+    write_bytes_atomically(path, pdf)
 
 
 def check_writable(path: Path) -> None:
     """Say, before any work is done, why a PDF could not be saved at ``path``."""
-    if path.is_dir():
-        raise StorageError(f"{path} is a folder; give a file name such as {path / 'briefing.pdf'}.")
-    folder = path.parent
-    if not folder.exists():
-        raise StorageError(f"Cannot write {path}: the folder {folder} does not exist.")
-    if not folder.is_dir():
-        raise StorageError(f"Cannot write {path}: {folder} is not a folder.")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise StorageError(f"Cannot write {path}: the folder {folder} is read-only.")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise StorageError(f"Cannot write {path}: the file is read-only.")
-
-
-def _reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower()
+    check_target(path, example="briefing.pdf")

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,7 +18,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from cuspdesk.errors import StorageError, ValidationError
+from cuspdesk.errors import ValidationError
+from cuspdesk.output_files import atomic_file as replace_when_done
+from cuspdesk.output_files import check_writable
 from cuspdesk.services.chart_csv import csv_delimiter, read_csv_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -79,42 +79,17 @@ class ReadTable:
 
 def check_spreadsheet_target(path: Path) -> None:
     """Say, before any work is done, why a spreadsheet could not be written at ``path``."""
-    if path.is_dir():
-        raise StorageError(f"{path} is a folder; give a file name such as {path / 'log.xlsx'}.")
-    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+    if not path.is_dir() and path.suffix.lower() not in SPREADSHEET_SUFFIXES:
         raise ValidationError(f"{path.name} is not a spreadsheet name; end it with .csv or .xlsx.")
-    folder = path.parent
-    if not folder.exists():
-        raise StorageError(f"Cannot write {path}: the folder {folder} does not exist.")
-    if not folder.is_dir():
-        raise StorageError(f"Cannot write {path}: {folder} is not a folder.")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise StorageError(f"Cannot write {path}: the folder {folder} is read-only.")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise StorageError(f"Cannot write {path}: the file is read-only or open elsewhere.")
+    check_writable(path, example="log.xlsx")
 
 
 @contextlib.contextmanager
 def atomic_file(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path``; it replaces ``path`` only if the block succeeds."""
     check_spreadsheet_target(path)
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    except OSError as exc:
-        raise StorageError(f"Cannot write {path}: {_reason(exc)}.") from None
-    os.close(fd)
-    temp = Path(name)
-    try:
+    with replace_when_done(path) as temp:
         yield temp
-        with temp.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise StorageError(f"Cannot write {path}: {_reason(exc)}.") from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 def write_csv(path: Path, table: Table, progress: Progress | None = None, total: int = 0) -> int:
@@ -315,7 +290,3 @@ def _xlsx_rows(path: Path) -> list[tuple[Any, ...]]:
         ) from None
     finally:
         book.close()
-
-
-def _reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower()

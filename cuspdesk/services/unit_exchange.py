@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from cuspdesk import __version__
 from cuspdesk.db import Database, storage_reason
-from cuspdesk.errors import NotFoundError, StorageError, UnitFileError, ValidationError
+from cuspdesk.errors import NotFoundError, UnitFileError, ValidationError
 from cuspdesk.models import (
     ACTIVE_STATUSES,
     AgendaItem,
@@ -70,6 +70,7 @@ from cuspdesk.models import (
     utcnow,
 )
 from cuspdesk.models.base import UTCDateTime, new_uuid
+from cuspdesk.output_files import atomic_file
 from cuspdesk.services.access import require
 from cuspdesk.services.audit import entity_label
 from cuspdesk.services.settings import get_setting, put_setting
@@ -592,17 +593,11 @@ def export_unit(db: Database, unit_id: int, path: str | os.PathLike[str]) -> Exp
 
 def _write_zip(target: Path, data: bytes) -> None:
     """Write beside the target, then rename: a failed export never leaves half a file."""
-    partial = target.with_name(target.name + ".partial")
-    try:
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(MEMBER, data)
-        os.replace(partial, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise StorageError(
-            f"The unit file {target} could not be written: {storage_reason(exc)}."
-        ) from exc
+    with (
+        atomic_file(target) as partial,
+        zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+    ):
+        archive.writestr(MEMBER, data)
 
 
 # --- reading a file --------------------------------------------------------------------
