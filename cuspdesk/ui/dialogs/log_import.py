@@ -20,7 +20,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +44,7 @@ from cuspdesk.services.log_import import (
 )
 from cuspdesk.ui.context import AppContext
 from cuspdesk.ui.dialogs.column_mapping import ColumnMappingDialog
+from cuspdesk.ui.widgets.record_table import RecordTable
 from cuspdesk.ui.worker import run_in_background
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -168,14 +167,9 @@ class LogImportDialog(QDialog):
         self.problems_only.setAccessibleName("Show only rows with problems")
         self.model = ImportRowsModel(self)
         self.problems_only.toggled.connect(self._show_problems_only)
-        self.table = QTableView()
-        self.table.setAccessibleName("Rows in the file")
+        self.table = RecordTable("Rows in the file")
         self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)  # problems are sentences; rows grow to show them
         self.table.horizontalHeader().setStretchLastSection(True)
 
         self.buttons = QDialogButtonBox()

@@ -12,7 +12,6 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +28,7 @@ from cuspdesk.services import measures
 from cuspdesk.services.measure_charts import format_number, month_label
 from cuspdesk.services.measure_import import ImportPreview, import_preview, preview_import
 from cuspdesk.ui.context import AppContext
+from cuspdesk.ui.widgets.record_table import RecordTable
 from cuspdesk.ui.worker import run_in_background
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -137,13 +136,8 @@ class MeasureImportDialog(QDialog):
         self.problems.hide()
         self.model = PreviewModel(self)
         self.model.set_preview(None, self.info)
-        self.table = QTableView()
-        self.table.setAccessibleName("Months to import")
+        self.table = RecordTable("Months to import")
         self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
 
         self.buttons = QDialogButtonBox()
