@@ -36,6 +36,10 @@ class Screen(QWidget):
     def _on_unit_changed(self) -> None:
         # A hidden screen catches up when it is next shown: switching units (and
         # starting the app) then loads one screen, not all of them.
+        self.refresh_when_shown()
+
+    def refresh_when_shown(self) -> None:
+        """Refresh now if the screen is on show, else the next time it is shown."""
         if self.isVisible():
             self.refresh()
         else:

@@ -211,10 +211,7 @@ class DashboardScreen(Screen):
 
     def _on_data_changed(self, kind: str) -> None:
         # Everything the unit records shows up here somewhere.
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
+        self.refresh_when_shown()
 
     # --- drawing ---------------------------------------------------------------------
 

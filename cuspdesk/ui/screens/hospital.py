@@ -260,10 +260,7 @@ class HospitalScreen(Screen):
         """The view covers every unit: choosing another one changes nothing here."""
 
     def _on_data_changed(self, kind: str) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
+        self.refresh_when_shown()
 
     # --- drawing ---------------------------------------------------------------------
 

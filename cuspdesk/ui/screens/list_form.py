@@ -263,10 +263,7 @@ class ListFormScreen(Screen):
         if self._announcing:
             return
         if kind in self.record_kinds or kind in self.related_kinds:
-            if self.isVisible():
-                self.refresh()
-            else:
-                self._stale = True
+            self.refresh_when_shown()
 
     def _reload_list(self) -> None:
         unit_id = self.context.unit_id

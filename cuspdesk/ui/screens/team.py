@@ -96,7 +96,4 @@ class TeamScreen(Screen):
     def _on_data_changed(self, kind: str) -> None:
         if self._announcing or kind not in (*self.record_kinds, "measure"):
             return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
+        self.refresh_when_shown()
