@@ -323,3 +323,35 @@ def test_a_log_of_100000_issues_opens_pages_and_filters_correctly(
     )
     assert {r.owner for r in model.rows} == {"Nurse Owner"}
     assert {r.status for r in model.rows} == {"blocked"}
+
+
+def test_the_owner_and_category_lists_follow_the_team_and_the_unit(
+    qtbot: QtBot, window: MainWindow, demo_db: Database
+) -> None:
+    """The filter lists are kept between visits, and refilled when what they list changes."""
+    screen = show_log(qtbot, window)
+    owners = find(window, QComboBox, "Owner filter")
+    categories = find(window, QComboBox, "Category filter")
+
+    def texts(combo: QComboBox) -> list[str]:
+        return [combo.itemText(i) for i in range(combo.count())]
+
+    unit_id = unit_of(window)
+    units.add_team_member(demo_db, unit_id, units.PersonFields("Zainab Haddad"))
+    window.context.changed("team")
+    window.show_screen("dashboard")
+    show_log(qtbot, window)
+    assert "Zainab Haddad" in texts(owners)
+
+    units.add_choice(demo_db, units.CATEGORY_LIST, "Oxygen supply", unit_id=unit_id)
+    window.context.changed("unit")
+    window.show_screen("dashboard")
+    show_log(qtbot, window)
+    assert "Oxygen supply" in texts(categories)
+
+    other = units.create_unit(demo_db, units.UnitFields(name="4 West Medicine"))
+    window.context.changed("unit")
+    window.context.set_unit(other.id)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: not screen.model.loading)
+    assert texts(owners) == ["Anyone"]

@@ -61,6 +61,11 @@ def _labelled(text: str, widget: QWidget) -> QLabel:
     return label
 
 
+# What a change to the team ("team") or to the unit's lists ("unit") is announced as.
+FILTER_LIST_KINDS = ("team", "unit")
+UNFILLED = object()
+
+
 class TrackingLogScreen(Screen):
     key = "tracking_log"
     title = "Tracking log"
@@ -70,6 +75,9 @@ class TrackingLogScreen(Screen):
         super().__init__(context, parent)
         self._stale = True
         self._filling = False
+        # The unit whose owners and categories the filter lists hold: refilled only when
+        # the unit changes or its team or lists do, so opening the log stays quick.
+        self._filters_for: int | None | object = UNFILLED
         self.model = IssueTableModel(context.db)
 
         heading = QLabel(f"<h2>{self.title}</h2>")
@@ -182,8 +190,14 @@ class TrackingLogScreen(Screen):
             self._stale = True
             return
         self._stale = False
-        self._fill_unit_filters()
+        if self._filters_for != self.context.unit_id:
+            self._fill_unit_filters()
         self.apply_filters()
+
+    def _on_data_changed(self, kind: str) -> None:
+        if kind in FILTER_LIST_KINDS:
+            self._filters_for = UNFILLED
+        super()._on_data_changed(kind)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -225,6 +239,7 @@ class TrackingLogScreen(Screen):
             index = combo.findData(kept)
             combo.setCurrentIndex(max(0, index))
         self._filling = False
+        self._filters_for = unit_id
 
     def _filter_changed(self) -> None:
         if not self._filling:
