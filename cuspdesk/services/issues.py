@@ -1113,14 +1113,23 @@ def list_issues(db: Database, query: IssueQuery) -> IssuePage:
         order = [ordered] if query.unit_id is not None else [ordered, SafetyIssue.unit_id]
         if query.sort != "number":
             order.append(tiebreak)
+        # A search counts its matches in the same pass that pages them (a window
+        # count): finding the words twice, once to page and once to count, took twice
+        # as long. Without words the count reads an index and stays a query of its own.
+        counting = bool(search_words(query.text)) and query.limit is not None
         page = select(SafetyIssue.id).where(*where).order_by(*order)
+        if counting:
+            page = page.add_columns(func.count().over())
         if query.limit is not None:
             page = page.limit(query.limit)
         if query.offset:
             page = page.offset(query.offset)
-        ids = list(session.scalars(page))
+        found: Sequence[Any] = session.execute(page).all()
+        ids = [row[0] for row in found]
         rows = _rows_for(session, ids, on)
-        if query.limit is None and not query.offset:
+        if counting and (found or not query.offset):
+            total = found[0][1] if found else 0
+        elif query.limit is None and not query.offset:
             total = len(rows)
         else:
             total = session.scalar(select(func.count()).select_from(SafetyIssue).where(*where)) or 0

@@ -423,6 +423,13 @@ def test_pages_cover_the_log_once_and_total_counts_every_match(
     assert filtered.total == 11
     assert [r.number for r in filtered.rows] == [22]
     assert issues.list_issues(any_db, IssueQuery(unit_id=unit.id, offset=5)).total == 23
+    # A search counts in the same pass as it pages: past the last match it still knows.
+    beyond = issues.list_issues(
+        any_db, IssueQuery(unit_id=unit.id, text="pod", limit=10, offset=40)
+    )
+    assert (beyond.total, beyond.rows) == (23, [])
+    nothing = issues.list_issues(any_db, IssueQuery(unit_id=unit.id, text="ward", limit=10))
+    assert (nothing.total, nothing.rows) == (0, [])
 
 
 def test_the_concerns_board_lists_active_issues_by_rank(any_db: Database, log: Log) -> None:
