@@ -99,7 +99,7 @@ def measure(command: list[str], runs: int, before: tuple[Path, Path] | None = No
 
 
 def collect(runs: int, work: Path) -> dict[str, Row]:
-    log = build_in_child("log10k", work / "log.sqlite3")
+    log = build_in_child("big", work / "log.sqlite3", count=SPREADSHEET_LOG)
     empty = build_in_child("empty", work / "empty.sqlite3")
     subprocess.run(
         [sys.executable, "-m", "bench.bench_spreadsheets", "--make-files", str(work)],

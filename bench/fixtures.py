@@ -147,14 +147,12 @@ def build_in_child(kind: str, path: Path, *, count: int = BIG_LOG) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build a benchmark database.")
-    parser.add_argument("kind", choices=("demo", "big", "log10k", "empty"))
+    parser.add_argument("kind", choices=("demo", "big", "empty"))
     parser.add_argument("path", type=Path)
     parser.add_argument("--count", type=int, default=BIG_LOG, help="issues in a big log")
     args = parser.parse_args(argv)
     if args.kind == "demo":
         demo_database(args.path)
-    elif args.kind == "log10k":
-        big_log_database(args.path, SPREADSHEET_LOG)
     elif args.kind == "empty":
         empty_unit_database(args.path)
     else:
