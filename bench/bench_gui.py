@@ -126,12 +126,23 @@ def screen_rows(db: Database, runs: int) -> dict[str, Row]:
     configure_application(app)
 
     def until_loaded(screen: TrackingLogScreen, action: Callable[[], object]) -> None:
+        """Until the rows are in the table (a full first chunk is counted after)."""
         loop = QEventLoop()
         screen.model.loaded.connect(loop.quit)
         QTimer.singleShot(30_000, loop.quit)
         action()
         loop.exec()
         screen.model.loaded.disconnect(loop.quit)
+
+    def until_counted(screen: TrackingLogScreen, action: Callable[[], object]) -> None:
+        """Until the rows are in and the count beside them is up to date."""
+        until_loaded(screen, action)
+        if screen.model.loading:
+            loop = QEventLoop()
+            screen.model.total_changed.connect(loop.quit)
+            QTimer.singleShot(30_000, loop.quit)
+            loop.exec()
+            screen.model.total_changed.disconnect(loop.quit)
 
     windows: list[MainWindow] = []
 
@@ -192,27 +203,48 @@ def screen_rows(db: Database, runs: int) -> dict[str, Row]:
     def set_status(index: int) -> Callable[[], None]:
         return lambda: until_loaded(screen, lambda: screen.status_filter.setCurrentIndex(index))
 
-    def set_search(text: str) -> Callable[[], None]:
+    def set_search(text: str, *, counted: bool = False) -> Callable[[], None]:
         # Typing waits SEARCH_DELAY_MS for the person to stop; measured from then.
+        wait = until_counted if counted else until_loaded
+
         def search() -> None:
             screen.search.blockSignals(True)
             screen.search.setText(text)
             screen.search.blockSignals(False)
-            until_loaded(screen, screen.apply_filters)
+            wait(screen, screen.apply_filters)
 
         return search
 
     def set_sort(column: int, order: Qt.SortOrder) -> Callable[[], None]:
         return lambda: until_loaded(screen, lambda: header.setSortIndicator(column, order))
 
+    def settled(step: Callable[[], None]) -> Callable[[], None]:
+        """A step before a measured one, done with its count too, so none is left running."""
+
+        def run() -> None:
+            step()
+            while screen.model.loading:
+                app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+
+        return run
+
     descending = Qt.SortOrder.DescendingOrder
     ascending = Qt.SortOrder.AscendingOrder
-    out["filter: status open: screen"] = timed(set_status(status_open), runs, before=set_status(0))
+    out["filter: status open: screen"] = timed(
+        set_status(status_open), runs, before=settled(set_status(0))
+    )
     out["sort: owner, descending: screen"] = timed(
-        set_sort(owner_column, descending), runs, before=set_sort(number_column, ascending)
+        set_sort(owner_column, descending),
+        runs,
+        before=settled(set_sort(number_column, ascending)),
     )
     for word in (RARE, COMMON):
-        out[f"search '{word}': screen"] = timed(set_search(word), runs, before=set_search(""))
+        out[f"search '{word}': screen"] = timed(
+            set_search(word), runs, before=settled(set_search(""))
+        )
+        out[f"search '{word}', count shown: screen"] = timed(
+            set_search(word, counted=True), runs, before=set_search("", counted=True)
+        )
     set_search("")()
 
     def scroll() -> None:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -1095,45 +1095,73 @@ def _filters(query: IssueQuery, on: date) -> list[ColumnElement[bool]]:
 
 
 def list_issues(db: Database, query: IssueQuery) -> IssuePage:
-    """One page of the log, filtered and sorted in SQL so 100,000 issues stay quick.
+    """One page of the log, filtered and sorted in SQL so 100,000 issues stay quick, and
+    how many issues match in all.
 
     The page's ids are chosen first from the issue table alone (indexes can serve
     the filter and the order), then only those rows are joined to names.
     """
     on = query.today or today()
-    if query.sort not in SORT_KEYS:
-        raise ValidationError(f"The log cannot be sorted by “{query.sort}”.")
     where = _filters(query, on)
     with db.reader() as session:
-        key, nullable = _sort_key(session, query.sort)
-        ordered = key.desc() if query.descending else key.asc()
-        if nullable:
-            ordered = ordered.nulls_last()
-        tiebreak = SafetyIssue.number.desc() if query.descending else SafetyIssue.number.asc()
-        order = [ordered] if query.unit_id is not None else [ordered, SafetyIssue.unit_id]
-        if query.sort != "number":
-            order.append(tiebreak)
         # A search counts its matches in the same pass that pages them (a window
         # count): finding the words twice, once to page and once to count, took twice
         # as long. Without words the count reads an index and stays a query of its own.
         counting = bool(search_words(query.text)) and query.limit is not None
-        page = select(SafetyIssue.id).where(*where).order_by(*order)
+        page = _page_of_ids(session, query, where)
         if counting:
             page = page.add_columns(func.count().over())
-        if query.limit is not None:
-            page = page.limit(query.limit)
-        if query.offset:
-            page = page.offset(query.offset)
         found: Sequence[Any] = session.execute(page).all()
-        ids = [row[0] for row in found]
-        rows = _rows_for(session, ids, on)
+        rows = _rows_for(session, [row[0] for row in found], on)
         if counting and (found or not query.offset):
             total = found[0][1] if found else 0
         elif query.limit is None and not query.offset:
             total = len(rows)
         else:
-            total = session.scalar(select(func.count()).select_from(SafetyIssue).where(*where)) or 0
+            total = _count(session, where)
     return IssuePage(rows, total)
+
+
+def find_issue_rows(db: Database, query: IssueQuery) -> list[IssueRow]:
+    """One page of the log without counting the rest, so a screen can show the rows
+    first and the count when ``count_matching_issues`` has it: at 100,000 issues the
+    count of a common word costs more than the page itself."""
+    on = query.today or today()
+    where = _filters(query, on)
+    with db.reader() as session:
+        ids = list(session.scalars(_page_of_ids(session, query, where)))
+        return _rows_for(session, ids, on)
+
+
+def count_matching_issues(db: Database, query: IssueQuery) -> int:
+    """How many issues the query's filters and words match, whatever its page."""
+    where = _filters(query, query.today or today())
+    with db.reader() as session:
+        return _count(session, where)
+
+
+def _page_of_ids(session: Session, query: IssueQuery, where: Sequence[Any]) -> Select[Any]:
+    """The ids of one page, filtered and in the order asked for."""
+    if query.sort not in SORT_KEYS:
+        raise ValidationError(f"The log cannot be sorted by “{query.sort}”.")
+    key, nullable = _sort_key(session, query.sort)
+    ordered = key.desc() if query.descending else key.asc()
+    if nullable:
+        ordered = ordered.nulls_last()
+    tiebreak = SafetyIssue.number.desc() if query.descending else SafetyIssue.number.asc()
+    order = [ordered] if query.unit_id is not None else [ordered, SafetyIssue.unit_id]
+    if query.sort != "number":
+        order.append(tiebreak)
+    page = select(SafetyIssue.id).where(*where).order_by(*order)
+    if query.limit is not None:
+        page = page.limit(query.limit)
+    if query.offset:
+        page = page.offset(query.offset)
+    return page
+
+
+def _count(session: Session, where: Sequence[Any]) -> int:
+    return session.scalar(select(func.count()).select_from(SafetyIssue).where(*where)) or 0
 
 
 def _sort_key(session: Session, sort: str) -> tuple[Any, bool]:

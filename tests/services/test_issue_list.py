@@ -432,6 +432,25 @@ def test_pages_cover_the_log_once_and_total_counts_every_match(
     assert (nothing.total, nothing.rows) == (0, [])
 
 
+def test_rows_without_a_count_and_the_count_alone_agree_with_the_whole_page(
+    any_db: Database, log: Log, categories: dict[str, int]
+) -> None:
+    queries = [
+        IssueQuery(unit_id=log.unit_id, limit=2),
+        IssueQuery(unit_id=log.unit_id, limit=2, offset=2, sort="owner", descending=True),
+        IssueQuery(unit_id=log.unit_id, text="heparin", limit=5),
+        IssueQuery(unit_id=log.unit_id, text="ward", limit=5),
+        IssueQuery(statuses=["open", "blocked"], category_ids=[categories["falls"]]),
+        IssueQuery(unit_id=log.unit_id, overdue_only=True, include_archived=True),
+    ]
+    for query in queries:
+        whole = issues.list_issues(any_db, query)
+        assert issues.find_issue_rows(any_db, query) == whole.rows, query
+        assert issues.count_matching_issues(any_db, query) == whole.total, query
+    with pytest.raises(ValidationError, match="cannot be sorted by “colour”"):
+        issues.find_issue_rows(any_db, IssueQuery(sort="colour"))
+
+
 def test_the_concerns_board_lists_active_issues_by_rank(any_db: Database, log: Log) -> None:
     board = issues.list_ranked(any_db, log.unit_id)
     assert [r.id for r in board] == [

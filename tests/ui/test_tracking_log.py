@@ -355,3 +355,43 @@ def test_the_owner_and_category_lists_follow_the_team_and_the_unit(
     settle(qtbot)
     qtbot.waitUntil(lambda: not screen.model.loading)
     assert texts(owners) == ["Anyone"]
+
+
+def test_a_full_first_chunk_is_shown_before_its_matches_are_counted(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    unit_id = units.list_units(demo_db)[0].id
+    everything = issues.list_issues(demo_db, issues.IssueQuery(unit_id=unit_id))
+    model = IssueTableModel(demo_db, chunk=10)
+    seen: list[tuple[int, int, bool]] = []
+    model.loaded.connect(lambda: seen.append((model.rowCount(), model.total, model.loading)))
+    counted: list[int] = []
+    model.total_changed.connect(counted.append)
+
+    model.set_query(issues.IssueQuery(unit_id=unit_id))
+    qtbot.waitUntil(lambda: bool(counted))
+    # The rows came first, still busy and not yet counted; the count followed.
+    assert seen == [(10, 10, True)]
+    assert counted == [everything.total] and everything.total > 10
+    assert not model.loading and model.canFetchMore()
+
+    model.fetchMore()
+    qtbot.waitUntil(lambda: not model.loading and model.rowCount() == 20)
+    assert [r.number for r in model.rows] == [r.number for r in everything.rows[:20]]
+    assert model.total == everything.total
+
+    # A chunk shorter than a full one is the whole answer: no count is needed.
+    seen.clear()
+    counted.clear()
+    model.set_query(issues.IssueQuery(unit_id=unit_id, text="zzz-no-such-words"))
+    qtbot.waitUntil(lambda: bool(counted))
+    assert seen == [(0, 0, False)] and counted == [0]
+
+    # Scrolling on while the count is on its way fetches the next chunk, and the count
+    # still arrives.
+    counted.clear()
+    model.loaded.connect(lambda: model.fetchMore() if model.rowCount() == 10 else None)
+    model.set_query(issues.IssueQuery(unit_id=unit_id))
+    qtbot.waitUntil(lambda: bool(counted) and not model.loading and model.rowCount() == 20)
+    assert counted == [everything.total]
+    assert [r.number for r in model.rows] == [r.number for r in everything.rows[:20]]

@@ -1,8 +1,10 @@
 """The tracking log as a table model: pages of IssueRow fetched in the background.
 
-Sorting and filtering are a new query to ``services.issues.list_issues``; rows
+Sorting and filtering are a new query to ``services.issues.find_issue_rows``; rows
 arrive in chunks as the person scrolls (``canFetchMore``/``fetchMore``), so a log
-of 100,000 issues opens as fast as one of 100 and the UI thread never waits.
+of 100,000 issues opens as fast as one of 100 and the UI thread never waits. A full
+first chunk is shown before the matches are counted: at 100,000 issues counting a
+common word costs more than finding the rows to show.
 """
 
 from __future__ import annotations
@@ -21,7 +23,12 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from cuspdesk.db import Database
 from cuspdesk.errors import CuspDeskError
-from cuspdesk.services.issues import IssuePage, IssueQuery, IssueRow, list_issues
+from cuspdesk.services.issues import (
+    IssueQuery,
+    IssueRow,
+    count_matching_issues,
+    find_issue_rows,
+)
 from cuspdesk.ui.worker import run_in_background
 
 CHUNK = 500
@@ -87,8 +94,9 @@ def cell_text(row: IssueRow, key: str) -> str:
 class IssueTableModel(QAbstractTableModel):
     """Rows of the current query; ``set_query`` starts a new one, ``reload`` repeats it.
 
-    ``loading_changed(bool)`` drives a busy sign, ``total_changed(int)`` the count,
-    ``load_failed(str)`` a message (a failing query never crashes the screen).
+    ``loaded`` says the rows are in, ``total_changed(int)`` the count (a moment later
+    when the first chunk is full), ``loading_changed(bool)`` drives a busy sign until
+    both are, ``load_failed(str)`` a message (a failing query never crashes the screen).
     """
 
     loading_changed = Signal(bool)
@@ -103,8 +111,9 @@ class IssueTableModel(QAbstractTableModel):
         self.query = IssueQuery(limit=chunk)
         self.rows: list[IssueRow] = []
         self.total = 0
-        self._generation = 0
-        self._loading = False
+        self._generation = 0  # a new query's number: older answers are dropped
+        self._fetching = False
+        self._counting = False
         self._bold = QFont()
         self._bold.setBold(True)
         self._overdue_brush = QBrush(QColor("#fde2df"))
@@ -114,58 +123,92 @@ class IssueTableModel(QAbstractTableModel):
 
     @property
     def loading(self) -> bool:
-        return self._loading
+        """True while rows are being fetched or the matches counted."""
+        return self._fetching or self._counting
 
     def set_query(self, query: IssueQuery) -> None:
         self.query = replace(query, offset=0, limit=self.chunk)
+        self._generation += 1
+        self._counting = False
         self._start(offset=0)
 
     def reload(self) -> None:
         self.set_query(self.query)
 
     def _start(self, offset: int) -> None:
-        self._generation += 1
         generation = self._generation
         query = replace(self.query, offset=offset, limit=self.chunk)
-        self._set_loading(True)
+        self._set_busy(fetching=True)
         db = self.db
         run_in_background(
-            lambda: list_issues(db, query),
-            on_done=lambda page: self._arrived(generation, offset, page),
+            lambda: find_issue_rows(db, query),
+            on_done=lambda rows: self._arrived(generation, query, rows),
             on_error=lambda error: self._failed(generation, error),
         )
 
-    def _arrived(self, generation: int, offset: int, page: IssuePage) -> None:
+    def _arrived(self, generation: int, query: IssueQuery, rows: list[IssueRow]) -> None:
         if generation != self._generation:
             return
-        self._set_loading(False)
-        if offset == 0:
+        full = len(rows) == self.chunk
+        if query.offset == 0:
             self.beginResetModel()
-            self.rows = list(page.rows)
-            self.total = page.total
+            self.rows = list(rows)
+            self.total = len(self.rows)
             self.endResetModel()
-        elif page.rows:
+        elif rows:
             first = len(self.rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-            self.rows.extend(page.rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self.rows.extend(rows)
             self.endInsertRows()
-            self.total = page.total
-        self.total_changed.emit(self.total)
+        if query.offset == 0 and full:
+            # The rows are shown now; the count follows, and scrolling may go on meanwhile.
+            db = self.db
+            run_in_background(
+                lambda: count_matching_issues(db, query),
+                on_done=lambda total: self._counted(generation, total),
+                on_error=lambda error: self._failed(generation, error),
+            )
+            self._set_busy(fetching=False, counting=True)
+            self.loaded.emit()
+            return
+        known = self.total
+        if not full:
+            self.total = len(self.rows)  # a short chunk is the last: the count is exact
+        else:
+            self.total = max(self.total, len(self.rows))
+        self._set_busy(fetching=False)
         self.loaded.emit()
+        if not self._counting and (query.offset == 0 or self.total != known):
+            self.total_changed.emit(self.total)
+
+    def _counted(self, generation: int, total: int) -> None:
+        if generation != self._generation:
+            return
+        self.total = max(total, len(self.rows))
+        self._set_busy(counting=False)
+        self.total_changed.emit(self.total)
 
     def _failed(self, generation: int, error: CuspDeskError) -> None:
         if generation != self._generation:
             return
-        self._set_loading(False)
+        self._set_busy(fetching=False, counting=False)
         self.load_failed.emit(str(error))
 
-    def _set_loading(self, loading: bool) -> None:
-        if loading != self._loading:
-            self._loading = loading
-            self.loading_changed.emit(loading)
+    def _set_busy(self, *, fetching: bool | None = None, counting: bool | None = None) -> None:
+        was = self.loading
+        if fetching is not None:
+            self._fetching = fetching
+        if counting is not None:
+            self._counting = counting
+        if self.loading != was:
+            self.loading_changed.emit(self.loading)
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._loading and len(self.rows) < self.total
+        if parent.isValid() or self._fetching:
+            return False
+        # While the count is on its way, a full last chunk may have more behind it.
+        more_behind = self._counting and len(self.rows) % self.chunk == 0
+        return more_behind or len(self.rows) < self.total
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
         if self.canFetchMore(parent):
