@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -39,7 +39,7 @@ from cuspdesk.models import (
 )
 from cuspdesk.models.base import new_uuid
 from cuspdesk.services.access import require
-from cuspdesk.services.issue_search import matches_word
+from cuspdesk.services.issue_search import indexed_match_count, matches_word
 from cuspdesk.services.text_search import search_words
 from cuspdesk.services.validation import Checker, today
 
@@ -1054,7 +1054,9 @@ def reorder_ranks(db: Database, unit_id: int, issue_ids_in_order: Sequence[int])
 # --- finding and counting ------------------------------------------------------------
 
 
-def _filters(query: IssueQuery, on: date) -> list[ColumnElement[bool]]:
+def _filters(
+    query: IssueQuery, on: date, *, in_number_order: bool = False
+) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if query.unit_id is not None:
         where.append(SafetyIssue.unit_id == query.unit_id)
@@ -1086,7 +1088,7 @@ def _filters(query: IssueQuery, on: date) -> list[ColumnElement[bool]]:
     if query.identified_to is not None:
         where.append(SafetyIssue.date_identified <= query.identified_to)
     for word in search_words(query.text):
-        matches: list[ColumnElement[bool]] = [matches_word(word)]
+        matches: list[ColumnElement[bool]] = [matches_word(word, in_number_order=in_number_order)]
         digits = word.lstrip("#")
         if digits.isdecimal() and len(digits) < 10:
             matches.append(SafetyIssue.number == int(digits))
@@ -1127,10 +1129,45 @@ def find_issue_rows(db: Database, query: IssueQuery) -> list[IssueRow]:
     first and the count when ``count_matching_issues`` has it: at 100,000 issues the
     count of a common word costs more than the page itself."""
     on = query.today or today()
-    where = _filters(query, on)
     with db.reader() as session:
+        where = _filters(query, on, in_number_order=_walk_in_number_order(session, query))
         ids = list(session.scalars(_page_of_ids(session, query, where)))
         return _rows_for(session, ids, on)
+
+
+# Paging a search by issue number, SQLite either looks every match up and sorts them,
+# or walks the issues in number order keeping the matches until the page is full. For
+# a word in 15,000 of 100,000 issues the walk takes 5 ms and the sort 25; for a word in
+# a few hundred, or deep into the pages, the sort is quicker.
+WALK_FROM_MATCHES = 2_000
+WALK_UP_TO_ROW = 2_000
+
+
+def _walk_in_number_order(session: Session, query: IssueQuery) -> bool:
+    if query.sort != "number" or query.limit is None:
+        return False
+    if query.offset + query.limit > WALK_UP_TO_ROW:
+        return False
+    narrowed = (
+        query.statuses,
+        query.active_only,
+        query.category_ids,
+        query.owner_ids,
+        query.sources,
+        query.overdue_only,
+        query.due_within_days is not None,
+        query.needs_executive_only,
+        query.identified_from,
+        query.identified_to,
+    )
+    words = search_words(query.text)
+    if any(narrowed) or not words:
+        return False
+    for word in words:
+        found = indexed_match_count(session, word)
+        if found is None or found < WALK_FROM_MATCHES:
+            return False
+    return True
 
 
 def count_matching_issues(db: Database, query: IssueQuery) -> int:
@@ -1197,7 +1234,9 @@ def _sort_key(session: Session, sort: str) -> tuple[Any, bool]:
 def _by_place(column: Any, names: Sequence[Any]) -> Any:
     ranked = sorted(names, key=lambda row: (row[1].casefold(), row[0]))
     if not ranked:
-        return literal_column("NULL")
+        # No names, so no issue has one: every row's own (empty) column sorts them alike.
+        # PostgreSQL refuses a constant such as NULL as a sort key.
+        return column
     return case({row[0]: place for place, row in enumerate(ranked)}, value=column)
 
 

@@ -397,6 +397,26 @@ def test_every_sort_key_in_both_directions_with_blanks_last(any_db: Database, lo
     assert wrong == {}
 
 
+def test_sorting_by_owner_or_category_works_before_there_are_any(
+    any_db: Database, unit: units.UnitInfo, make_issue: IssueMaker
+) -> None:
+    from cuspdesk.models import Choice, Person
+
+    from sqlalchemy import delete
+
+    with any_db.session() as session:
+        session.execute(delete(Person))
+        session.execute(delete(Choice))
+    make_issue("No owner yet")
+    make_issue("Nor a category")
+    for sort in ("owner", "category"):
+        for descending in (False, True):
+            page = issues.find_issue_rows(
+                any_db, IssueQuery(unit_id=unit.id, sort=sort, descending=descending, limit=5)
+            )
+            assert [r.number for r in page] == ([2, 1] if descending else [1, 2])
+
+
 def test_sorting_by_an_unknown_column_is_refused(any_db: Database) -> None:
     with pytest.raises(ValidationError) as caught:
         issues.list_issues(any_db, IssueQuery(sort="colour"))
@@ -449,6 +469,40 @@ def test_rows_without_a_count_and_the_count_alone_agree_with_the_whole_page(
         assert issues.count_matching_issues(any_db, query) == whole.total, query
     with pytest.raises(ValidationError, match="cannot be sorted by “colour”"):
         issues.find_issue_rows(any_db, IssueQuery(sort="colour"))
+
+
+def test_a_word_in_many_issues_pages_the_same_walking_the_numbers_in_order(
+    any_db: Database, unit: units.UnitInfo, make_issue: IssueMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import event
+
+    for n in range(30):
+        make_issue(f"Night shift handover {n}" if n % 3 else f"Day round {n}", location="Pod A")
+    queries = [
+        IssueQuery(unit_id=unit.id, text=text, limit=limit, offset=offset, descending=descending)
+        for text in ("night", "NIGHT pod", "handover shift", "day")
+        for limit, offset in ((5, 0), (5, 10), (50, 0))
+        for descending in (False, True)
+    ]
+    expected = [issues.list_issues(any_db, query).rows for query in queries]
+    statements: list[str] = []
+    event.listen(any_db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    monkeypatch.setattr(issues, "WALK_FROM_MATCHES", 1)
+    assert [issues.find_issue_rows(any_db, query) for query in queries] == expected
+    walked = [s for s in statements if "safety_issue.id + " in s]
+    if any_db.engine.dialect.name == "sqlite":
+        assert len(walked) == len(queries)
+    else:  # PostgreSQL has no trigram index to ask how common a word is
+        assert walked == []
+    # Narrowed by a filter, sorted otherwise, or deep in the pages: found by looking up.
+    statements.clear()
+    for query in (
+        IssueQuery(unit_id=unit.id, text="night", limit=5, statuses=["open"]),
+        IssueQuery(unit_id=unit.id, text="night", limit=5, sort="owner"),
+        IssueQuery(unit_id=unit.id, text="night", limit=5, offset=issues.WALK_UP_TO_ROW),
+    ):
+        assert issues.find_issue_rows(any_db, query) == issues.list_issues(any_db, query).rows
+    assert not [s for s in statements if "safety_issue.id + " in s]
 
 
 def test_the_concerns_board_lists_active_issues_by_rank(any_db: Database, log: Log) -> None:
