@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from cuspdesk import APP_NAME, __version__
+from cuspdesk.bulk_imports import importing_in_bulk
 from cuspdesk.chart_command import add_chart_parser, run_chart
 from cuspdesk.errors import CuspDeskError
 
@@ -199,9 +200,10 @@ def cmd_summary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _print_document(args: argparse.Namespace, out: TextIO, kind: str, on: date | None) -> int:
-    from cuspdesk.printing import make_document
-    from cuspdesk.reports.document import check_writable, write_pdf
-    from cuspdesk.services.units import find_unit
+    with importing_in_bulk():
+        from cuspdesk.printing import make_document
+        from cuspdesk.reports.document import check_writable, write_pdf
+        from cuspdesk.services.units import find_unit
 
     check_writable(args.out)
     db = _open(args)
@@ -260,7 +262,8 @@ def cmd_chart(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_gui(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from cuspdesk.ui.app import run_gui
+    with importing_in_bulk():
+        from cuspdesk.ui.app import run_gui
 
     return run_gui(db_target=args.db, read_only=args.read_only, debug=args.debug)
 
