@@ -238,6 +238,10 @@ def screen_rows(db: Database, runs: int) -> dict[str, Row]:
         runs,
         before=settled(set_sort(number_column, ascending)),
     )
+    # Searches and scrolling start from the whole log in number order, as the raw SQL
+    # and service figures do.
+    settled(set_status(0))()
+    settled(set_sort(number_column, ascending))()
     for word in (RARE, COMMON):
         out[f"search '{word}': screen"] = timed(
             set_search(word), runs, before=settled(set_search(""))
