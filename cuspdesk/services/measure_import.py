@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,9 +18,10 @@ from typing import Any
 from cuspdesk.db import Database
 from cuspdesk.errors import Problem, ValidationError
 from cuspdesk.services import measures
-from cuspdesk.services.chart_csv import MAX_PROBLEMS, csv_delimiter, parse_chart_csv, read_csv_text
+from cuspdesk.services.chart_csv import csv_delimiter, parse_chart_csv, read_csv_text
 from cuspdesk.services.measure_charts import format_number, month_label
 from cuspdesk.services.measure_values import MEASURE_UNITS, period_value
+from cuspdesk.services.spreadsheet_files import capped_problems, workbook_rows
 from cuspdesk.services.validation import EARLIEST_DATE, LATEST_DATE
 
 # One row per month: 2,000 rows is over 160 years, more than any real measure.
@@ -208,7 +208,7 @@ def preview_import(db: Database, measure_id: int, path: str | Path) -> ImportPre
             )
         )
     if problems:
-        raise ValidationError(_capped(problems, row_word))
+        raise ValidationError(capped_problems(problems, row_word))
     rows.sort(key=lambda r: r.period)
     return ImportPreview(
         measure_id=measure_id,
@@ -280,17 +280,6 @@ def _data_lines(text: str) -> list[int]:
     return [offset + 2 for offset, row in enumerate(rows[1:]) if any(c.strip() for c in row)]
 
 
-def _capped(problems: list[Problem], row_word: str) -> list[Problem]:
-    """The first problems and a count of the rest, as the CSV reader does."""
-    if len(problems) <= MAX_PROBLEMS:
-        return problems
-    rest = len(problems) - MAX_PROBLEMS
-    return [
-        *problems[:MAX_PROBLEMS],
-        Problem(None, f"…and {rest:,} more {row_word.lower()}s with problems."),
-    ]
-
-
 def _month_of(period: str) -> date:
     year, month = int(period[:4]), int(period[5:7])
     return date(year, month, 1)
@@ -305,58 +294,15 @@ def _lower_first(text: str) -> str:
 
 
 def _workbook_as_csv(path: Path) -> str:
-    """The first sheet of an .xlsx workbook as CSV text, one line per sheet row.
-
-    Formulas are read through the result the spreadsheet saved with them; a formula
-    saved without a result (written by a program, never opened) is refused by row.
-    """
-    from openpyxl import load_workbook  # imported here: only imports need it
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        values_book = load_workbook(path, read_only=True, data_only=True)
-        formula_book = load_workbook(path, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ValidationError(
-            f"The file {path.name} is not an Excel workbook (.xlsx) that can be read; save it "
-            f"from the spreadsheet as .xlsx or as CSV UTF-8 and try again."
-        ) from None
-    try:
-        values = values_book.worksheets[0]
-        formulas = formula_book.worksheets[0]
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        problems: list[Problem] = []
-        for number, (row, raw) in enumerate(
-            zip(
-                values.iter_rows(values_only=True),
-                formulas.iter_rows(values_only=True),
-                strict=False,
-            ),
-            start=1,
-        ):
-            if number > MAX_ROWS + 1:
-                writer.writerow(["…"])  # counted by the row check, never parsed
-                continue
-            cells: list[str] = []
-            for column, (value, source) in enumerate(zip(row, raw, strict=False), start=1):
-                if value is None and isinstance(source, str) and source.startswith("="):
-                    problems.append(
-                        Problem(
-                            None,
-                            f"Row {number}: column {column} holds a formula with no saved "
-                            f"result; open the file in the spreadsheet, save it, and "
-                            f"import it again.",
-                        )
-                    )
-                cells.append(_cell_text(value))
-            writer.writerow(cells)
-        if problems:
-            raise ValidationError(_capped(problems, "Row"))
-        return out.getvalue()
-    finally:
-        values_book.close()
-        formula_book.close()
+    """The first sheet of an .xlsx workbook as CSV text, one line per sheet row, so the
+    CSV reader's checks apply to it unchanged."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    read = MAX_ROWS + 1  # the header and the most rows a measure import takes
+    for number, row in enumerate(workbook_rows(path, max_rows=read), start=1):
+        # A row past the limit is only counted by the row check, never parsed.
+        writer.writerow([_cell_text(value) for value in row] if number <= read else ["…"])
+    return out.getvalue()
 
 
 def _cell_text(value: Any) -> str:

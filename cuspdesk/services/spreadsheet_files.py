@@ -18,10 +18,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from cuspdesk.errors import ValidationError
+from cuspdesk.errors import Problem, ValidationError
 from cuspdesk.output_files import atomic_file as replace_when_done
 from cuspdesk.output_files import check_writable
-from cuspdesk.services.chart_csv import csv_delimiter, read_csv_text
+from cuspdesk.services.chart_csv import MAX_PROBLEMS, csv_delimiter, read_csv_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SPREADSHEET_SUFFIXES = (".csv", ".xlsx")
@@ -214,7 +214,7 @@ def read_table(path: str | Path) -> ReadTable:
         raw_rows = _csv_rows(p)
     else:
         row_word = "Row"
-        raw_rows = _xlsx_rows(p)
+        raw_rows = workbook_rows(p)
     numbered = [
         (number, row)
         for number, row in enumerate(raw_rows, start=1)
@@ -263,30 +263,82 @@ def _csv_rows(path: Path) -> list[tuple[Any, ...]]:
         csv.field_size_limit(previous)
 
 
-def _xlsx_rows(path: Path) -> list[tuple[Any, ...]]:
+def workbook_rows(path: Path, max_rows: int | None = None) -> list[tuple[Any, ...]]:
+    """The first sheet of an .xlsx workbook, row by row, as the values it was saved with.
+
+    A formula saved without its result (the file was written by a program and never
+    opened in a spreadsheet) would read as an empty cell; the file is refused instead,
+    by row and column, so nothing a formula stands for is silently lost. Rows past
+    ``max_rows`` are read as empty tuples: counted, never looked at.
+    """
     from openpyxl import load_workbook  # imported here: only imports need it
     from openpyxl.utils.exceptions import InvalidFileException
 
+    books: list[Any] = []
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        for data_only in (True, False):
+            books.append(load_workbook(path, read_only=True, data_only=data_only))
     except PermissionError:
+        _close(books)
         raise ValidationError(
             f"The file {path.name} could not be read: it is locked or you may not open it. "
             "Close it in the spreadsheet and try again."
         ) from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        _close(books)
         raise ValidationError(
             f"The file {path.name} is not an Excel workbook (.xlsx) that can be read; save it "
             f"from the spreadsheet as .xlsx or as CSV UTF-8 and try again."
         ) from None
+    values, formulas = books
     try:
-        if not book.worksheets:
+        if not values.worksheets:
             return []
-        return [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        rows: list[tuple[Any, ...]] = []
+        unsaved: list[Problem] = []
+        pairs = zip(
+            values.worksheets[0].iter_rows(values_only=True),
+            formulas.worksheets[0].iter_rows(values_only=True),
+            strict=False,
+        )
+        for number, (row, sources) in enumerate(pairs, start=1):
+            if max_rows is not None and number > max_rows:
+                rows.append(())
+                continue
+            for column, (value, source) in enumerate(zip(row, sources, strict=False), start=1):
+                if value is None and isinstance(source, str) and source.startswith("="):
+                    unsaved.append(
+                        Problem(
+                            None,
+                            f"Row {number}: column {column} holds a formula with no saved "
+                            "result; open the file in the spreadsheet, save it, and import it "
+                            "again.",
+                        )
+                    )
+            rows.append(tuple(row))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         raise ValidationError(
             f"The file {path.name} is damaged: its first sheet cannot be read. Open it in the "
             "spreadsheet, save it again, and try again."
         ) from None
     finally:
+        _close(books)
+    if unsaved:
+        raise ValidationError(capped_problems(unsaved, "Row"))
+    return rows
+
+
+def capped_problems(problems: Sequence[Problem], row_word: str) -> list[Problem]:
+    """The first problems of a file and a count of the rest, as every reader lists them."""
+    if len(problems) <= MAX_PROBLEMS:
+        return list(problems)
+    rest = len(problems) - MAX_PROBLEMS
+    return [
+        *problems[:MAX_PROBLEMS],
+        Problem(None, f"…and {rest:,} more {row_word.lower()}s with problems."),
+    ]
+
+
+def _close(books: list[Any]) -> None:
+    for book in books:
         book.close()

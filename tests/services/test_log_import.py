@@ -349,6 +349,27 @@ def test_hostile_files_are_refused_in_words(
         assert message in str(caught.value), path
 
 
+def test_a_workbook_with_formulas_saved_without_results_is_refused_by_cell(
+    db: Database, unit: units.UnitInfo, tmp_path: Path
+) -> None:
+    """Written by a program and never opened, a formula has no value to read: it would
+    come in as an empty cell, so the file is refused and nothing is saved."""
+    rows: list[list[Any]] = [["Date", "Issue", "Due"], [DAY, "Computed due date", "=A2+14"]]
+    rows += [[DAY, f"Row {n}", f"=A{n}+7"] for n in range(3, 30)]
+    book = write_xlsx(tmp_path / "computed.xlsx", rows)
+    with pytest.raises(ValidationError) as caught:
+        preview_log_import(db, unit.id, book)
+    messages = [p.message for p in caught.value.problems]
+    assert messages[0] == (
+        "Row 2: column 3 holds a formula with no saved result; open the file in the "
+        "spreadsheet, save it, and import it again."
+    )
+    assert len(messages) == 21 and messages[-1] == "…and 8 more rows with problems."
+    with pytest.raises(ValidationError):
+        import_log(db, unit.id, book)
+    assert log_rows(db, unit.id) == []
+
+
 # --- round trip ----------------------------------------------------------------------
 
 HOSTILE_TEXTS = [
