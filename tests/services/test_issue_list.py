@@ -400,9 +400,9 @@ def test_every_sort_key_in_both_directions_with_blanks_last(any_db: Database, lo
 def test_sorting_by_owner_or_category_works_before_there_are_any(
     any_db: Database, unit: units.UnitInfo, make_issue: IssueMaker
 ) -> None:
-    from cuspdesk.models import Choice, Person
-
     from sqlalchemy import delete
+
+    from cuspdesk.models import Choice, Person
 
     with any_db.session() as session:
         session.execute(delete(Person))
