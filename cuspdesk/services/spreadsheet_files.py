@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import itertools
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -276,7 +278,9 @@ def workbook_rows(path: Path, max_rows: int | None = None) -> list[tuple[Any, ..
 
     books: list[Any] = []
     try:
-        for data_only in (True, False):
+        # The formulas are read in a second pass, which doubles the time: only when the
+        # file holds any.
+        for data_only in (True, False) if _holds_formulas(path) else (True,):
             books.append(load_workbook(path, read_only=True, data_only=data_only))
     except PermissionError:
         _close(books)
@@ -290,17 +294,19 @@ def workbook_rows(path: Path, max_rows: int | None = None) -> list[tuple[Any, ..
             f"The file {path.name} is not an Excel workbook (.xlsx) that can be read; save it "
             f"from the spreadsheet as .xlsx or as CSV UTF-8 and try again."
         ) from None
-    values, formulas = books
+    values, formulas = books[0], books[-1]
     try:
         if not values.worksheets:
             return []
         rows: list[tuple[Any, ...]] = []
         unsaved: list[Problem] = []
-        pairs = zip(
-            values.worksheets[0].iter_rows(values_only=True),
-            formulas.worksheets[0].iter_rows(values_only=True),
-            strict=False,
+        value_rows = values.worksheets[0].iter_rows(values_only=True)
+        source_rows = (
+            formulas.worksheets[0].iter_rows(values_only=True)
+            if formulas is not values
+            else itertools.repeat(())
         )
+        pairs = zip(value_rows, source_rows, strict=False)
         for number, (row, sources) in enumerate(pairs, start=1):
             if max_rows is not None and number > max_rows:
                 rows.append(())
@@ -337,6 +343,20 @@ def capped_problems(problems: Sequence[Problem], row_word: str) -> list[Problem]
         *problems[:MAX_PROBLEMS],
         Problem(None, f"…and {rest:,} more {row_word.lower()}s with problems."),
     ]
+
+
+# A formula cell in a worksheet's XML: <f>, <f t="shared" ...>, or with a prefix, <x:f>.
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _holds_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook has a formula cell (True when unsure)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+            return any(_FORMULA_TAG.search(archive.read(name)) for name in sheets)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return True  # let the workbook reader say what is wrong with the file
 
 
 def _close(books: list[Any]) -> None:
