@@ -129,7 +129,6 @@ class IssueTableModel(QAbstractTableModel):
     def set_query(self, query: IssueQuery) -> None:
         self.query = replace(query, offset=0, limit=self.chunk)
         self._generation += 1
-        self._counting = False
         self._start(offset=0)
 
     def reload(self) -> None:
@@ -138,7 +137,8 @@ class IssueTableModel(QAbstractTableModel):
     def _start(self, offset: int) -> None:
         generation = self._generation
         query = replace(self.query, offset=offset, limit=self.chunk)
-        self._set_busy(fetching=True)
+        # A new query's first chunk drops the last query's count still on its way.
+        self._set_busy(fetching=True, counting=False if offset == 0 else None)
         db = self.db
         run_in_background(
             lambda: find_issue_rows(db, query),
