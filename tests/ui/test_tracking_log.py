@@ -395,3 +395,23 @@ def test_a_full_first_chunk_is_shown_before_its_matches_are_counted(
     qtbot.waitUntil(lambda: bool(counted) and not model.loading and model.rowCount() == 20)
     assert counted == [everything.total]
     assert [r.number for r in model.rows] == [r.number for r in everything.rows[:20]]
+
+
+def test_rows_shown_before_their_count_never_sit_beside_the_last_count(
+    qtbot: QtBot, window: MainWindow, demo_db: Database
+) -> None:
+    screen = show_log(qtbot, window)
+    label = find(window, QLabel, "How many issues are shown")
+    everything = label.text()
+    screen.model.chunk = 5
+    labels: list[str] = []
+    screen.model.loaded.connect(lambda: labels.append(label.text()))
+    type_into(find(window, QLineEdit, "Search the log"), "patient")
+    wait_for_rows(qtbot, screen)
+    # The view then fetches more to fill itself; none of it is ever shown beside the
+    # count of the whole log.
+    assert labels[0] == "5+ issues, counting…" and everything not in labels
+    expected = issues.count_matching_issues(
+        demo_db, issues.IssueQuery(unit_id=unit_of(window), text="patient")
+    )
+    assert expected > 5 and label.text() == f"{expected:,} issues" != everything

@@ -165,6 +165,7 @@ class TrackingLogScreen(Screen):
 
         self.model.loading_changed.connect(self._loading_changed)
         self.model.total_changed.connect(lambda _total: self._show_count())
+        self.model.loaded.connect(self._show_rows_before_count)
         self.model.load_failed.connect(self._show_problem)
 
         self._search_timer = QTimer(self)
@@ -322,6 +323,12 @@ class TrackingLogScreen(Screen):
         noun = "issue" if total == 1 else "issues"
         self.count_label.setText(f"{total:,} {noun}")
         self.empty_notice.setVisible(total == 0)
+
+    def _show_rows_before_count(self) -> None:
+        """A full first chunk is shown before it is counted: never beside the last count."""
+        if self.model.loading:
+            self.count_label.setText(f"{self.model.rowCount():,}+ issues, counting…")
+            self.empty_notice.hide()
 
     def _show_problem(self, message: str) -> None:
         self.problem.setText(f"⚠ The log could not be loaded: {message}")
